@@ -1,0 +1,223 @@
+package dev.tapwire.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka {@link Serializer} writing Avro in the Confluent wire format ({@link WireFormat}).
+ *
+ * <p>Accepts generated specific records, {@link org.apache.avro.generic.GenericRecord}s (logical
+ * types as raw values or as their Java types: {@code Instant}, {@code BigDecimal}, {@code UUID})
+ * and the Avro primitives ({@code String}, {@code Integer}, {@code Long}, {@code Float}, {@code
+ * Double}, {@code Boolean}, {@code byte[]}, {@code ByteBuffer}). The subject is {@code <topic>-key}
+ * or {@code <topic>-value}. With auto-register on, the record's schema is registered (the registry
+ * checks compatibility); with it off, it must already be registered under the subject. {@code null}
+ * serializes to {@code null} (a tombstone).
+ *
+ * <p>Errors are Kafka {@link SerializationException}s whose cause is the registry or Avro error:
+ * incompatible schema ({@link IncompatibleSchemaException}), schema not registered ({@link
+ * SchemaNotFoundException}, {@link SubjectNotFoundException}), unreachable registry ({@link
+ * SchemaRegistryUnavailableException}), a datum that does not match its schema. Thread-safe.
+ *
+ * @param <T> the record type
+ */
+public class AvroSerializer<T> implements Serializer<T> {
+  private static final GenericData GENERIC_DATA = genericDataWithConversions();
+
+  private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+  private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
+  private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+
+  private volatile SchemaRegistryClient client;
+  private volatile boolean autoRegister;
+  private volatile boolean isKey;
+
+  /**
+   * Creates a serializer to be configured by Kafka with {@link SerdeConfig} settings ({@code
+   * schema.registry.url} is then required).
+   */
+  public AvroSerializer() {
+    this.autoRegister = true;
+  }
+
+  /**
+   * Creates a ready-to-use serializer.
+   *
+   * @param client the registry to register or look up schemas in
+   * @param autoRegister whether to register schemas the subject does not have yet
+   * @param isKey whether it serializes keys (subject {@code <topic>-key}) or values
+   */
+  public AvroSerializer(SchemaRegistryClient client, boolean autoRegister, boolean isKey) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.autoRegister = autoRegister;
+    this.isKey = isKey;
+  }
+
+  /**
+   * Applies {@link SerdeConfig} settings. A client given to the constructor is kept; otherwise one
+   * is created for {@code schema.registry.url}. {@code auto.register.schemas} overrides the
+   * constructor's choice only when present.
+   */
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    SerdeConfig config = new SerdeConfig(configs);
+    this.isKey = isKey;
+    if (configs.containsKey(SerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG)) {
+      this.autoRegister = config.autoRegisterSchemas();
+    }
+    if (client == null) {
+      client = config.createClient();
+    }
+  }
+
+  /** The registry this serializer uses, or null before {@link #configure}. */
+  public SchemaRegistryClient client() {
+    return client;
+  }
+
+  @Override
+  public byte[] serialize(String topic, T data) {
+    if (data == null) {
+      return null;
+    }
+    SchemaRegistryClient registry = client;
+    if (registry == null) {
+      throw new SerializationException(
+          "AvroSerializer is not configured: pass a SchemaRegistryClient or set "
+              + SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG);
+    }
+    Schema schema = schemaOf(data);
+    String subject = SubjectNames.forTopic(topic, isKey);
+    int id = schemaId(registry, subject, schema);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.write(WireFormat.MAGIC_BYTE);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+    try {
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+      Object datum = data instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : data;
+      writerFor(datum, schema).write(datum, encoder);
+      encoder.flush();
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Cannot encode "
+              + data.getClass().getName()
+              + " for topic "
+              + topic
+              + " with schema "
+              + schema.getFullName()
+              + " (id "
+              + id
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    return out.toByteArray();
+  }
+
+  private int schemaId(SchemaRegistryClient registry, String subject, Schema schema) {
+    Map<Schema, Integer> ids =
+        idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Integer cached = ids.get(schema);
+    if (cached != null) {
+      return cached;
+    }
+    int id;
+    try {
+      id =
+          autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
+    } catch (IncompatibleSchemaException e) {
+      throw new SerializationException(
+          "Schema "
+              + schema.getFullName()
+              + " is incompatible with subject "
+              + subject
+              + ": "
+              + e.getMessage(),
+          e);
+    } catch (SubjectNotFoundException | SchemaNotFoundException e) {
+      throw new SerializationException(
+          "Schema "
+              + schema.getFullName()
+              + " is not registered under subject "
+              + subject
+              + " and auto-register is off: "
+              + e.getMessage(),
+          e);
+    } catch (SchemaRegistryUnavailableException e) {
+      throw new SerializationException(
+          "Schema registry unreachable while resolving subject " + subject + ": " + e.getMessage(),
+          e);
+    } catch (SchemaRegistryException e) {
+      throw new SerializationException(
+          "Schema registry error for subject " + subject + ": " + e.getMessage(), e);
+    }
+    ids.put(schema, id);
+    return id;
+  }
+
+  private DatumWriter<Object> writerFor(Object data, Schema schema) {
+    if (data instanceof SpecificRecordBase specific) {
+      return specificWriters.computeIfAbsent(
+          schema, s -> new SpecificDatumWriter<>(s, specific.getSpecificData()));
+    }
+    return genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GENERIC_DATA));
+  }
+
+  /** The Avro schema of a datum the serializer accepts. */
+  static Schema schemaOf(Object data) {
+    if (data instanceof GenericContainer container) {
+      return container.getSchema();
+    }
+    if (data instanceof CharSequence) {
+      return Schema.create(Schema.Type.STRING);
+    }
+    if (data instanceof Integer) {
+      return Schema.create(Schema.Type.INT);
+    }
+    if (data instanceof Long) {
+      return Schema.create(Schema.Type.LONG);
+    }
+    if (data instanceof Float) {
+      return Schema.create(Schema.Type.FLOAT);
+    }
+    if (data instanceof Double) {
+      return Schema.create(Schema.Type.DOUBLE);
+    }
+    if (data instanceof Boolean) {
+      return Schema.create(Schema.Type.BOOLEAN);
+    }
+    if (data instanceof byte[] || data instanceof ByteBuffer) {
+      return Schema.create(Schema.Type.BYTES);
+    }
+    throw new SerializationException(
+        "Cannot serialize "
+            + data.getClass().getName()
+            + " as Avro: expected a generated record, a GenericRecord or an Avro primitive");
+  }
+
+  private static GenericData genericDataWithConversions() {
+    GenericData data = new GenericData();
+    data.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+    data.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    data.addLogicalTypeConversion(new TimeConversions.DateConversion());
+    data.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
+    data.addLogicalTypeConversion(new org.apache.avro.Conversions.UUIDConversion());
+    return data;
+  }
+}
