@@ -1,0 +1,57 @@
+package dev.tapwire.cli.config;
+
+import java.nio.file.Path;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Supplies the value of every flag that was not given on the command line from the environment,
+ * then the config file (then a running pipeline's state), so a setting has one precedence: flag
+ * &gt; {@code TAPWIRE_*} environment variable &gt; config file &gt; built-in default.
+ *
+ * <p>A flag takes part when it is declared with {@code descriptionKey} = its dotted setting name
+ * (e.g. {@code @Option(names = "--proxy-port", descriptionKey = "proxy.port")}). picocli asks for
+ * defaults after parsing, so the {@code --config} flag of the same command is already known here.
+ */
+public final class TapwireDefaultProvider implements IDefaultValueProvider {
+  /** The setting name of the {@code --config} flag itself (environment {@code TAPWIRE_CONFIG}). */
+  public static final String CONFIG_SETTING = "config";
+
+  /** The flag naming the config file, on every command that takes settings. */
+  public static final String CONFIG_OPTION = "--config";
+
+  private final ConfigSources sources;
+
+  /**
+   * @param sources where values come from
+   */
+  public TapwireDefaultProvider(ConfigSources sources) {
+    this.sources = sources;
+  }
+
+  @Override
+  public String defaultValue(ArgSpec arg) {
+    if (!(arg instanceof OptionSpec option)) {
+      return null;
+    }
+    String setting = option.descriptionKey();
+    if (setting == null || setting.isEmpty()) {
+      return null;
+    }
+    if (setting.equals(CONFIG_SETTING)) {
+      return sources.env(SettingNames.envName(CONFIG_SETTING)).orElse(null);
+    }
+    if (arg.command() != null) {
+      sources.configFile(configFileOf(arg.command().findOption(CONFIG_OPTION)));
+    }
+    return sources.lookup(setting).orElse(null);
+  }
+
+  private Path configFileOf(OptionSpec configOption) {
+    if (configOption != null && configOption.getValue() != null) {
+      return Path.of(configOption.getValue().toString());
+    }
+    return sources.env(SettingNames.envName(CONFIG_SETTING)).map(Path::of).orElse(null);
+  }
+}
