@@ -117,6 +117,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void startServerWithFreePorts() {
+    if (requestedPort != 0 && !FreePorts.isFree(requestedPort)) {
+      throw new IllegalStateException(
+          "Kafka broker could not bind its listeners: port "
+              + requestedPort
+              + " on 127.0.0.1 is in use");
+    }
     RuntimeException lastBindFailure = null;
     for (int attempt = 1; attempt <= MAX_BIND_ATTEMPTS; attempt++) {
       int brokerPort = requestedPort == 0 ? FreePorts.probe() : requestedPort;
@@ -137,9 +143,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.debug(
             "Attempt {}: port {} or {} was taken, retrying", attempt, brokerPort, controllerPort);
         lastBindFailure = e;
-        if (requestedPort != 0 && attempt >= 2) {
-          break;
-        }
       }
     }
     throw new IllegalStateException(

@@ -31,6 +31,17 @@ final class FreePorts {
     }
   }
 
+  /** Returns whether {@code port} on {@code 127.0.0.1} can be bound right now. */
+  static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Returns a free port different from {@code other}. */
   static int probeOtherThan(int other) {
     int port = probe();
