@@ -1,5 +1,6 @@
 package dev.tapwire.sink.parquet;
 
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
@@ -20,6 +21,11 @@ public interface Dataset<V> {
 
   /** Data model that converts the rows' logical types. */
   GenericData dataModel();
+
+  /** Key-value metadata written into every file footer. */
+  default Map<String, String> fileMetadata() {
+    return Map.of();
+  }
 
   /** Record time, UTC. */
   TimestampExtractor<V> timestamps();

@@ -32,18 +32,31 @@ public final class ParquetRecordWriterProvider implements RecordWriterProvider<I
   private final Schema schema;
   private final GenericData model;
   private final ParquetFileSettings settings;
+  private final Map<String, String> fileMetadata;
 
   /**
    * @param schema Avro schema of the rows; becomes the Parquet schema
    * @param model data model that knows the rows' logical-type conversions (for generated classes
    *     {@code SpecificData.getForClass(type)})
    * @param settings row group, page and compression settings
+   * @param fileMetadata key-value metadata for every file footer
    */
   public ParquetRecordWriterProvider(
-      Schema schema, GenericData model, ParquetFileSettings settings) {
+      Schema schema,
+      GenericData model,
+      ParquetFileSettings settings,
+      Map<String, String> fileMetadata) {
     this.schema = schema;
     this.model = model;
     this.settings = settings;
+    this.fileMetadata = Map.copyOf(fileMetadata);
+  }
+
+  /** A provider for the rows of {@code dataset}. */
+  public static ParquetRecordWriterProvider forDataset(
+      Dataset<?> dataset, ParquetFileSettings settings) {
+    return new ParquetRecordWriterProvider(
+        dataset.rowSchema(), dataset.dataModel(), settings, dataset.fileMetadata());
   }
 
   @Override
@@ -72,6 +85,7 @@ public final class ParquetRecordWriterProvider implements RecordWriterProvider<I
             .withRowGroupSize(settings.rowGroupBytes())
             .withPageSize(settings.pageBytes())
             .withDictionaryEncoding(true)
+            .withExtraMetaData(fileMetadata)
             .build();
     return new ParquetRecordWriter(file, writer);
   }

@@ -33,8 +33,7 @@ class PartitionFileWriterTest {
         TP,
         new HourlyPartitioner<>(dataset.timestamps()),
         dataset.timestamps(),
-        new ParquetRecordWriterProvider(
-            dataset.rowSchema(), dataset.dataModel(), ParquetFileSettings.DEFAULT),
+        ParquetRecordWriterProvider.forDataset(dataset, ParquetFileSettings.DEFAULT),
         new DatasetDirectory(root, "calls", ".parquet"),
         rotation,
         clock,
