@@ -1,0 +1,224 @@
+package dev.tapwire.proxy.capture;
+
+import dev.tapwire.avro.BodyPart;
+import dev.tapwire.avro.Direction;
+import dev.tapwire.avro.ErrorKind;
+import dev.tapwire.avro.FlowEnd;
+import dev.tapwire.avro.Header;
+import dev.tapwire.avro.RequestHead;
+import dev.tapwire.avro.ResponseHead;
+import dev.tapwire.avro.SseChunk;
+import dev.tapwire.avro.Termination;
+import dev.tapwire.avro.Tunnel;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Records one flow as a gapless sequence of events (seq from 0): request head, request body parts,
+ * response head, response body parts or SSE chunks, flow end; or a single tunnel or error event.
+ * Confined to the flow's event loop (all calls from one thread).
+ *
+ * <p>SSE chunks: complete frames are published when {@link Capture#SSE_FLUSH_BYTES} are pending,
+ * after the linger (scheduled on the event loop, so the client never waits for it) and at the end
+ * of the stream.
+ */
+public final class FlowRecorder {
+  private final Capture capture;
+  private final UUID flowId;
+  private long seq;
+  private boolean ended;
+  private final BodyDigest requestDigest = new BodyDigest();
+  private final BodyDigest responseDigest = new BodyDigest();
+  private final BodyPartSplitter requestParts =
+      new BodyPartSplitter(Direction.REQUEST, Capture.MAX_PART_BYTES);
+  private BodyPartSplitter responseParts;
+  private SseChunker sse;
+  private ScheduledFuture<?> linger;
+  private final Consumer<BodyPart> emitPart = part -> emit(part);
+
+  FlowRecorder(Capture capture, UUID flowId) {
+    this.capture = capture;
+    this.flowId = flowId;
+  }
+
+  /** This flow's id. */
+  public UUID flowId() {
+    return flowId;
+  }
+
+  /** Number of events emitted so far (the next seq). */
+  public long eventCount() {
+    return seq;
+  }
+
+  /** Whether the flow has ended (no further events will be emitted). */
+  public boolean isEnded() {
+    return ended;
+  }
+
+  /** The request head; headers are redacted here. */
+  public void requestHead(RequestHead head, Iterable<java.util.Map.Entry<String, String>> headers) {
+    head.setHeaders(capture.redactor().redactAll(headers));
+    emit(head);
+  }
+
+  /** A slice of the request body (after transfer decoding); the buffer is not consumed. */
+  public void requestBody(ByteBuf content) {
+    if (ended) {
+      return;
+    }
+    requestDigest.update(content);
+    requestParts.append(content, emitPart);
+  }
+
+  /** The request body is complete. */
+  public void requestComplete() {
+    if (!ended) {
+      requestParts.flush(emitPart);
+    }
+  }
+
+  /**
+   * The response head; chooses SSE chunking when {@code contentType} is {@code text/event-stream}.
+   */
+  public void responseHead(
+      int status,
+      String reason,
+      String httpVersion,
+      Iterable<java.util.Map.Entry<String, String>> headers,
+      long firstByteMicros,
+      String contentType) {
+    if (ended) {
+      return;
+    }
+    List<Header> redacted = capture.redactor().redactAll(headers);
+    if (contentType != null
+        && contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
+      sse = new SseChunker(Capture.MAX_PART_BYTES);
+      responseParts = null;
+    } else {
+      responseParts = new BodyPartSplitter(Direction.RESPONSE, Capture.MAX_PART_BYTES);
+      sse = null;
+    }
+    emit(new ResponseHead(status, reason, httpVersion, redacted, firstByteMicros));
+  }
+
+  /**
+   * A slice of the response body (after transfer decoding); the buffer is not consumed.
+   *
+   * @param loop the flow's event loop, where the SSE linger flush is scheduled
+   */
+  public void responseBody(ByteBuf content, EventExecutor loop) {
+    if (ended) {
+      return;
+    }
+    responseDigest.update(content);
+    if (sse != null) {
+      sse.append(content, capture.now());
+      if (sse.completeBytes() >= Capture.SSE_FLUSH_BYTES) {
+        flushSse();
+      } else if (sse.hasCompleteFrames() && linger == null) {
+        linger =
+            loop.schedule(
+                () -> {
+                  linger = null;
+                  flushSse();
+                },
+                capture.sseLingerMillis(),
+                TimeUnit.MILLISECONDS);
+      }
+    } else if (responseParts != null) {
+      responseParts.append(content, emitPart);
+    }
+  }
+
+  /** A {@link dev.tapwire.avro.FlowError} within this flow (before its {@link #end}). */
+  public void error(
+      ErrorKind kind, String message, String clientAddress, String target, Integer status) {
+    if (!ended) {
+      emit(Capture.flowError(kind, message, clientAddress, target, status));
+      if (seq == 1) {
+        ended = true; // a refusal: the error is the whole flow
+      }
+    }
+  }
+
+  /**
+   * Ends the flow: flushes pending parts and SSE frames, then emits {@link FlowEnd}. Idempotent.
+   *
+   * @param timings connect / TLS / first-byte micros (nullable) and total micros
+   */
+  public void end(Termination termination, String detail, Timings timings) {
+    if (ended) {
+      return;
+    }
+    requestParts.flush(emitPart);
+    if (linger != null) {
+      linger.cancel(false);
+      linger = null;
+    }
+    if (sse != null) {
+      SseChunk last = sse.drainAll(capture.now());
+      if (last != null) {
+        emit(last);
+      }
+    } else if (responseParts != null) {
+      responseParts.flush(emitPart);
+    }
+    int responseParts =
+        sse != null ? sse.chunks() : (this.responseParts == null ? 0 : this.responseParts.parts());
+    emit(
+        new FlowEnd(
+            termination,
+            detail,
+            requestDigest.bytes(),
+            responseDigest.bytes(),
+            requestDigest.sha256Hex(),
+            responseDigest.sha256Hex(),
+            timings.connectMicros(),
+            timings.tlsHandshakeMicros(),
+            timings.firstByteMicros(),
+            timings.totalMicros(),
+            requestParts.parts(),
+            responseParts));
+    ended = true;
+  }
+
+  /** Records a blind tunnel as the only event of this flow. */
+  public void tunnel(Tunnel tunnel) {
+    if (!ended) {
+      emit(tunnel);
+      ended = true;
+    }
+  }
+
+  private void flushSse() {
+    if (ended || sse == null) {
+      return;
+    }
+    SseChunk chunk = sse.drainComplete();
+    if (chunk != null) {
+      emit(chunk);
+    }
+  }
+
+  private void emit(Object payload) {
+    capture.publish(flowId, seq++, payload);
+  }
+
+  /**
+   * Timings of one flow, microseconds.
+   *
+   * @param connectMicros TCP connect to upstream, or null if no new connection was made
+   * @param tlsHandshakeMicros upstream TLS handshake, or null
+   * @param firstByteMicros request head to first response byte, or null if none
+   * @param totalMicros request head to flow end
+   */
+  public record Timings(
+      Long connectMicros, Long tlsHandshakeMicros, Long firstByteMicros, long totalMicros) {}
+}

@@ -1,0 +1,96 @@
+package dev.tapwire.proxy.server;
+
+import dev.tapwire.proxy.ca.LeafContextCache;
+import dev.tapwire.proxy.capture.Capture;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import java.util.Set;
+
+/**
+ * Everything the per-connection handlers share: limits, policy, capture, TLS contexts, metrics and
+ * the group of open channels. Immutable after construction; safe to share across event loops.
+ */
+public final class ProxyContext {
+  final Capture capture;
+  final LeafContextCache leaves;
+  final SslContext upstreamTls;
+  final ProxyMetrics metrics;
+  final ChannelGroup channels;
+  final HostMatcher mitmHosts;
+  final Set<Integer> allowedConnectPorts;
+  final Target reverseTarget;
+  final ProxyAuthenticator auth;
+  final int maxHeaderBytes;
+  final int maxInitialLineBytes;
+  final long idleTimeoutMillis;
+  final int connectTimeoutMillis;
+  final int maxConnections;
+
+  /**
+   * @param capture flow capture
+   * @param leaves leaf TLS contexts for decrypted hosts
+   * @param upstreamTls verified client TLS context for upstream connections
+   * @param metrics meters
+   * @param channels every open client and upstream channel (closed on shutdown)
+   * @param mitmHosts the MITM allow-list
+   * @param allowedConnectPorts ports CONNECT may reach
+   * @param reverseTarget where the reverse listener forwards
+   * @param authUser Basic proxy-auth user, empty for none
+   * @param authPassword Basic proxy-auth password
+   * @param maxHeaderBytes header block limit, bytes
+   * @param maxInitialLineBytes request/status line limit, bytes
+   * @param idleTimeoutMillis idle limit per connection, milliseconds
+   * @param connectTimeoutMillis upstream connect timeout, milliseconds
+   * @param maxConnections concurrent client connection limit
+   */
+  public ProxyContext(
+      Capture capture,
+      LeafContextCache leaves,
+      SslContext upstreamTls,
+      ProxyMetrics metrics,
+      ChannelGroup channels,
+      HostMatcher mitmHosts,
+      Set<Integer> allowedConnectPorts,
+      Target reverseTarget,
+      String authUser,
+      String authPassword,
+      int maxHeaderBytes,
+      int maxInitialLineBytes,
+      long idleTimeoutMillis,
+      int connectTimeoutMillis,
+      int maxConnections) {
+    this.capture = capture;
+    this.leaves = leaves;
+    this.upstreamTls = upstreamTls;
+    this.metrics = metrics;
+    this.channels = channels;
+    this.mitmHosts = mitmHosts;
+    this.allowedConnectPorts = Set.copyOf(allowedConnectPorts);
+    this.reverseTarget = reverseTarget;
+    this.auth = new ProxyAuthenticator(authUser, authPassword);
+    this.maxHeaderBytes = maxHeaderBytes;
+    this.maxInitialLineBytes = maxInitialLineBytes;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    this.maxConnections = maxConnections;
+  }
+
+  HttpServerCodec newServerCodec() {
+    return new HttpServerCodec(decoderConfig());
+  }
+
+  HttpClientCodec newClientCodec() {
+    return new HttpClientCodec(decoderConfig(), false, false);
+  }
+
+  private HttpDecoderConfig decoderConfig() {
+    return new HttpDecoderConfig()
+        .setMaxHeaderSize(maxHeaderBytes)
+        .setMaxInitialLineLength(maxInitialLineBytes)
+        .setMaxChunkSize(64 * 1024)
+        .setValidateHeaders(true);
+  }
+}
