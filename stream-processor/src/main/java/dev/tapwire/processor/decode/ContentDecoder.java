@@ -69,6 +69,11 @@ public final class ContentDecoder {
     return DecodeResult.ok(current);
   }
 
+  /** True when {@code contentEncoding} names no coding other than identity. */
+  public static boolean isIdentity(String contentEncoding) {
+    return codings(contentEncoding).isEmpty();
+  }
+
   static List<String> codings(String contentEncoding) {
     List<String> codings = new ArrayList<>();
     if (contentEncoding == null) {
