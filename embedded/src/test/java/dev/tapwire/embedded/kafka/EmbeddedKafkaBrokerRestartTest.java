@@ -43,6 +43,10 @@ class EmbeddedKafkaBrokerRestartTest {
       }
     }
 
+    assertThat(dataDir.resolve(".kafka_cleanshutdown"))
+        .as("Kafka's clean-shutdown marker, so the restart skips log recovery")
+        .exists();
+
     try (EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.builder().dataDir(dataDir).build()) {
       restarted.start();
       try (Admin admin = admin(restarted)) {
