@@ -110,7 +110,12 @@ public final class CertificateAuthority {
     try {
       KeyPair keyPair = newEcKeyPair();
       X509Certificate cert = selfSign(keyPair, clock.instant(), new SecureRandom());
-      PemFiles.writeOwnerOnly(keyPath, PemFiles.toPem(keyPair.getPrivate()));
+      // PKCS#8 ("PRIVATE KEY"): the SEC1 form JcaPEMWriter picks for a JDK EC key drops the
+      // curve parameters and cannot be read back.
+      PemFiles.writeOwnerOnly(
+          keyPath,
+          PemFiles.toPem(
+              new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keyPair.getPrivate(), null)));
       Files.writeString(certPath, PemFiles.toPem(cert));
       log.info("Created Tapwire CA {} in {}", cert.getSubjectX500Principal(), certPath);
       return new CertificateAuthority(cert, keyPair.getPrivate(), certPath, clock);
