@@ -4,6 +4,8 @@ import dev.tapwire.avro.CallRecord;
 import dev.tapwire.avro.DeadLetter;
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.serde.AvroSerdes;
+import dev.tapwire.sink.audit.AuditDatabase;
+import dev.tapwire.sink.audit.AuditSink;
 import dev.tapwire.sink.deadletter.KafkaDeadLetterPublisher;
 import dev.tapwire.sink.parquet.CallsDataset;
 import dev.tapwire.sink.parquet.Dataset;
@@ -12,6 +14,7 @@ import dev.tapwire.sink.parquet.FlowsDataset;
 import dev.tapwire.sink.parquet.ParquetSink;
 import dev.tapwire.sink.parquet.ParquetSinkSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class SinkService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SinkService.class);
-  private static final String APPLICATION = "tapwire-sink-parquet";
+  private static final String PARQUET_APPLICATION = "tapwire-sink-parquet";
+  private static final String AUDIT_APPLICATION = "tapwire-sink-audit";
   private static final long STOP_TIMEOUT_MS = 30_000;
 
   private final SinkConfig config;
@@ -89,11 +93,39 @@ public final class SinkService implements AutoCloseable {
               config.getString(SinkConfig.FLOWS_DLQ_TOPIC_CONFIG));
       workers.add(new Worker("flows-parquet", flows::run, flows::stop, flows::awaitStopped));
     }
+    if (config.getBoolean(SinkConfig.AUDIT_ENABLED_CONFIG)) {
+      audit = auditSink();
+      workers.add(new Worker("audit", audit::run, audit::stop, audit::awaitStopped));
+    }
     workers.forEach(Worker::start);
     log.info("Sink started: {} into {}", workers, config.parquetRoot());
   }
 
   private final Map<String, ParquetSink<?>> parquetSinks = new HashMap<>();
+  private AuditSink audit;
+
+  private AuditSink auditSink() {
+    Map<String, Object> consumerProps = consumerProperties("audit");
+    consumerProps.put(
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt(SinkConfig.AUDIT_BATCH_MAX_CONFIG));
+    return new AuditSink(
+        new AuditDatabase(
+            config.auditJdbcUrl(),
+            config.getString(SinkConfig.AUDIT_JDBC_USER_CONFIG),
+            config.auditJdbcPassword()),
+        config.getString(SinkConfig.CALLS_TOPIC_CONFIG),
+        new KafkaConsumer<>(
+            consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        AvroSerdes.specific(CallRecord.class, config.kafkaProperties(), false).deserializer(),
+        deadLetters(config.getString(SinkConfig.CALLS_DLQ_TOPIC_CONFIG), AUDIT_APPLICATION),
+        config.pollTimeout(),
+        Duration.ofSeconds(1));
+  }
+
+  /** The running audit sink, or null, for tests. */
+  synchronized AuditSink runningAuditSink() {
+    return audit;
+  }
 
   private <V extends SpecificRecord> ParquetSink<V> parquetSink(
       Dataset<V> dataset, Class<V> type, String topic, String dlqTopic) {
@@ -113,14 +145,14 @@ public final class SinkService implements AutoCloseable {
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()),
             deserializer,
-            deadLetters(dlqTopic),
+            deadLetters(dlqTopic, PARQUET_APPLICATION),
             clock,
             faults);
     parquetSinks.put(dataset.name(), sink);
     return sink;
   }
 
-  KafkaDeadLetterPublisher deadLetters(String dlqTopic) {
+  KafkaDeadLetterPublisher deadLetters(String dlqTopic, String application) {
     Map<String, Object> props = config.kafkaProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -130,7 +162,7 @@ public final class SinkService implements AutoCloseable {
             new ByteArraySerializer(),
             AvroSerdes.specific(DeadLetter.class, config.kafkaProperties(), false).serializer()),
         dlqTopic,
-        APPLICATION,
+        application,
         clock);
   }
 
@@ -159,6 +191,9 @@ public final class SinkService implements AutoCloseable {
         .map(ParquetSink::failure)
         .filter(f -> f != null)
         .forEach(out::add);
+    if (audit != null && audit.failure() != null) {
+      out.add(audit.failure());
+    }
     return out;
   }
 

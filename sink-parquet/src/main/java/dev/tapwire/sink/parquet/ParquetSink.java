@@ -65,6 +65,9 @@ public final class ParquetSink<V> implements Runnable {
   private Map<TopicPartition, Long> resumeFromFiles = Map.of();
 
   private volatile boolean stopping;
+  // set when the loop failed: closing the consumer then must not commit anything (the rebalance
+  // listener runs inside consumer.close())
+  private volatile boolean failed;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final AtomicLong rows = new AtomicLong();
@@ -128,6 +131,7 @@ public final class ParquetSink<V> implements Runnable {
       commit();
       log.info("Sink for dataset {} stopped cleanly", dataset.name());
     } catch (Throwable e) {
+      failed = true;
       failure.set(e);
       log.error(
           "Sink for dataset {} failed; open files are dropped and their records will be consumed"
@@ -135,6 +139,7 @@ public final class ParquetSink<V> implements Runnable {
           dataset.name(),
           e);
       writers.values().forEach(PartitionFileWriter::abort);
+      nextOffset.clear();
     } finally {
       writers.clear();
       closeQuietly();
@@ -298,6 +303,10 @@ public final class ParquetSink<V> implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (failed) {
+        forget(partitions);
+        return;
+      }
       try {
         publishAll(partitions);
         commit();

@@ -1,0 +1,380 @@
+package dev.tapwire.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tapwire.avro.CallRecord;
+import dev.tapwire.avro.DeadLetter;
+import dev.tapwire.avro.FlowEvent;
+import dev.tapwire.serde.AvroSerdes;
+import dev.tapwire.sink.parquet.CommitStage;
+import dev.tapwire.sink.parquet.DataFileName;
+import dev.tapwire.sink.parquet.FaultInjector;
+import dev.tapwire.testkit.KafkaEnvironment;
+import dev.tapwire.testkit.KafkaExtension;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The sink service on the real embedded broker and schema registry. */
+@ExtendWith(KafkaExtension.class)
+class SinkServiceTest {
+
+  static final Instant T0 = Instant.parse("2026-11-21T08:30:00Z");
+
+  @TempDir Path dir;
+
+  final KafkaEnvironment env;
+  final String calls;
+  final String callsDlq;
+  final String flows;
+  final String group;
+
+  SinkServiceTest(KafkaEnvironment env) {
+    this.env = env;
+    this.calls = env.uniqueName("calls");
+    this.callsDlq = env.uniqueName("calls-dlq");
+    this.flows = env.uniqueName("flows");
+    this.group = env.uniqueName("sink");
+    env.createTopic(calls, 2);
+    env.createTopic(callsDlq, 1);
+    env.createTopic(flows, 2);
+  }
+
+  Map<String, Object> config(boolean audit, boolean archive) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(SinkConfig.DATA_DIR_CONFIG, dir.toString());
+    c.put(SinkConfig.CALLS_TOPIC_CONFIG, calls);
+    c.put(SinkConfig.CALLS_DLQ_TOPIC_CONFIG, callsDlq);
+    c.put(SinkConfig.FLOWS_TOPIC_CONFIG, flows);
+    c.put(SinkConfig.FLOWS_ARCHIVE_ENABLED_CONFIG, archive);
+    c.put(SinkConfig.AUDIT_ENABLED_CONFIG, audit);
+    c.put(SinkConfig.GROUP_ID_CONFIG, group);
+    c.put(SinkConfig.IDLE_CLOSE_MS_CONFIG, 300L);
+    c.put(SinkConfig.POLL_TIMEOUT_MS_CONFIG, 100L);
+    c.put(SinkConfig.ROTATE_RECORDS_CONFIG, 50L);
+    c.put("kafka.bootstrap.servers", env.bootstrapServers());
+    c.put("kafka.schema.registry.url", env.schemaRegistryUrl());
+    return c;
+  }
+
+  List<CallRecord> produceCalls(int from, int to) {
+    List<CallRecord> sent = new ArrayList<>();
+    try (KafkaProducer<String, CallRecord> producer =
+        new KafkaProducer<>(
+            env.producerProperties(),
+            new StringSerializer(),
+            AvroSerdes.specific(CallRecord.class, env.schemaRegistryClient(), false)
+                .serializer())) {
+      for (int i = from; i < to; i++) {
+        CallRecord call = TestCalls.call(i, T0.plusSeconds(i));
+        producer.send(new ProducerRecord<>(calls, call.getCallId().toString(), call));
+        sent.add(call);
+      }
+      producer.flush();
+    }
+    return sent;
+  }
+
+  long parquetRows(String dataset) throws Exception {
+    if (!Files.isDirectory(dir.resolve("parquet").resolve(dataset))) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir.resolve("parquet").resolve(dataset))) {
+      if (files.noneMatch(p -> p.toString().endsWith(".parquet"))) {
+        return 0;
+      }
+    }
+    return (Long)
+        DuckDb.query("SELECT count(*) FROM " + DuckDb.scan(dir.resolve("parquet").resolve(dataset)))
+            .get(0)
+            .get(0);
+  }
+
+  void assertCallsDatasetHoldsExactly(List<CallRecord> sent) throws Exception {
+    List<Object> row =
+        DuckDb.query(
+                "SELECT count(*), count(DISTINCT call_id), sum(usage.input_tokens),"
+                    + " sum(cost.total_usd) FROM "
+                    + DuckDb.scan(dir.resolve("parquet/calls")))
+            .get(0);
+    assertThat(row.get(0)).isEqualTo((long) sent.size());
+    assertThat(row.get(1)).isEqualTo((long) sent.size());
+    assertThat(((Number) row.get(2)).longValue())
+        .isEqualTo(sent.stream().mapToLong(c -> c.getUsage().getInputTokens()).sum());
+    assertThat((BigDecimal) row.get(3))
+        .isEqualByComparingTo(
+            sent.stream()
+                .map(c -> c.getCost().getTotalUsd())
+                .reduce(BigDecimal.ZERO, BigDecimal::add));
+  }
+
+  long auditRows() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("audit.db"));
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT count(*), count(DISTINCT call_id) FROM audit_calls")) {
+      rs.next();
+      assertThat(rs.getLong(2)).isEqualTo(rs.getLong(1));
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      return -1; // table not created yet
+    }
+  }
+
+  @Test
+  void shouldWriteEveryCallOnceToParquetAndAuditAndArchiveRawFlows() throws Exception {
+    List<CallRecord> sent = produceCalls(0, 240);
+    List<FlowEvent> events = new ArrayList<>();
+    try (KafkaProducer<String, FlowEvent> producer =
+        new KafkaProducer<>(
+            env.producerProperties(),
+            new StringSerializer(),
+            AvroSerdes.specific(FlowEvent.class, env.schemaRegistryClient(), false).serializer())) {
+      for (int i = 0; i < 5; i++) {
+        UUID flowId = UUID.randomUUID();
+        for (FlowEvent e : TestFlows.streamedCall(flowId, T0.plusSeconds(i))) {
+          producer.send(new ProducerRecord<>(flows, flowId.toString(), e));
+          events.add(e);
+        }
+      }
+      producer.flush();
+    }
+    try (SinkService service = new SinkService(new SinkConfig(config(true, true)))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(service.failures()).isEmpty();
+                assertThat(parquetRows("calls")).isEqualTo(240);
+                assertThat(parquetRows("flows")).isEqualTo(events.size());
+                assertThat(auditRows()).isEqualTo(240);
+              });
+    }
+    assertCallsDatasetHoldsExactly(sent);
+    // a second run on the same directory and group finds nothing new and doubles nothing
+    produceCalls(240, 250);
+    try (SinkService service = new SinkService(new SinkConfig(config(true, true)))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(parquetRows("calls")).isEqualTo(250);
+                assertThat(auditRows()).isEqualTo(250);
+              });
+    }
+    assertThat(parquetRows("flows")).isEqualTo(events.size());
+  }
+
+  /** Throws once, the first time the commit reaches {@code stage}. */
+  static final class CrashOnce implements FaultInjector {
+    final CommitStage stage;
+    final AtomicBoolean crashed = new AtomicBoolean();
+
+    CrashOnce(CommitStage stage) {
+      this.stage = stage;
+    }
+
+    @Override
+    public void reached(CommitStage reached) {
+      if (reached == stage && crashed.compareAndSet(false, true)) {
+        throw new IllegalStateException("simulated crash at " + stage);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(CommitStage.class)
+  void shouldLeaveNoDuplicateAndNoGapAfterACrashBeforeTheOffsetCommit(CommitStage stage)
+      throws Exception {
+    List<CallRecord> sent = new ArrayList<>(produceCalls(0, 300));
+    CrashOnce crash = new CrashOnce(stage);
+    try (SinkService crashing =
+        new SinkService(new SinkConfig(config(false, false)), Clock.systemUTC(), crash)) {
+      crashing.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> !crashing.failures().isEmpty());
+    }
+    Path callsDir = dir.resolve("parquet/calls");
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(callsDir)) {
+      files = s.filter(Files::isRegularFile).toList();
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        env.admin()
+            .listConsumerGroupOffsets(group + ".calls-parquet")
+            .partitionsToOffsetAndMetadata()
+            .get();
+    if (stage == CommitStage.FILE_WRITTEN) {
+      // the written but unrenamed file is left behind, as after a real crash
+      assertThat(files).anyMatch(p -> p.toString().endsWith(".tmp"));
+    } else {
+      // a renamed file holds records whose offsets were never committed
+      assertThat(files)
+          .map(p -> DataFileName.parse(p.getFileName().toString(), ".parquet"))
+          .anyMatch(
+              f -> {
+                if (f.isEmpty()) {
+                  return false;
+                }
+                OffsetAndMetadata c = committed.get(new TopicPartition(calls, f.get().partition()));
+                return c == null || c.offset() <= f.get().endOffset();
+              });
+    }
+
+    sent.addAll(produceCalls(300, 400));
+    try (SinkService restarted = new SinkService(new SinkConfig(config(false, false)))) {
+      restarted.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(restarted.failures()).isEmpty();
+                assertThat(parquetRows("calls")).isEqualTo(400);
+              });
+    }
+    assertCallsDatasetHoldsExactly(sent);
+    try (Stream<Path> s = Files.walk(callsDir)) {
+      assertThat(s.filter(p -> p.toString().endsWith(".tmp")).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldDeadLetterUndecodableRecordsAndKeepWriting() throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            env.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(calls, 0, "k".getBytes(), "not avro".getBytes())).get();
+      producer
+          .send(
+              new ProducerRecord<>(calls, 0, "k2".getBytes(), new byte[] {0, 0, 0, 0x7f, 0x7f, 1}))
+          .get();
+    }
+    List<CallRecord> sent = produceCalls(0, 20);
+    try (SinkService service = new SinkService(new SinkConfig(config(false, false)))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(parquetRows("calls")).isEqualTo(20));
+      assertThat(service.failures()).isEmpty();
+    }
+    assertCallsDatasetHoldsExactly(sent);
+
+    Map<String, Object> props = env.consumerProperties(env.uniqueName("dlq-reader"));
+    List<DeadLetter> letters = new ArrayList<>();
+    try (KafkaConsumer<String, DeadLetter> consumer =
+        new KafkaConsumer<>(
+            props,
+            new StringDeserializer(),
+            AvroSerdes.specific(DeadLetter.class, env.schemaRegistryClient(), false)
+                .deserializer())) {
+      consumer.subscribe(List.of(callsDlq));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, DeadLetter> r : consumer.poll(Duration.ofMillis(200))) {
+                  letters.add(r.value());
+                }
+                return letters.size() >= 2;
+              });
+    }
+    assertThat(letters)
+        .extracting(
+            DeadLetter::getSourceTopic,
+            DeadLetter::getSourcePartition,
+            DeadLetter::getSourceOffset,
+            DeadLetter::getStage,
+            DeadLetter::getApplication)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                calls, 0, 0L, "deserialize", "tapwire-sink-parquet"),
+            org.assertj.core.groups.Tuple.tuple(
+                calls, 0, 1L, "deserialize", "tapwire-sink-parquet"));
+    assertThat(new String(letters.get(0).getValue().array())).isEqualTo("not avro");
+    assertThat(letters.get(0).getReason()).isNotBlank();
+  }
+
+  @Test
+  void shouldKeepWritingWhenCallRecordsGainANewOptionalField() throws Exception {
+    Schema current = CallRecord.getClassSchema();
+    String json = current.toString();
+    String evolvedJson =
+        json.substring(0, json.lastIndexOf(']'))
+            + ",{\"name\":\"new_field\",\"type\":[\"null\",\"string\"],\"default\":null}]}";
+    Schema evolved = new Schema.Parser().parse(evolvedJson);
+    List<CallRecord> sent = new ArrayList<>(produceCalls(0, 5));
+    try (KafkaProducer<String, GenericRecord> producer =
+        new KafkaProducer<>(
+            env.producerProperties(),
+            new StringSerializer(),
+            AvroSerdes.generic(env.schemaRegistryClient(), false).serializer())) {
+      for (int i = 5; i < 10; i++) {
+        CallRecord call = TestCalls.call(i, T0.plusSeconds(i));
+        GenericRecord record = asEvolved(call, current, evolved);
+        record.put("new_field", "value " + i);
+        producer.send(new ProducerRecord<>(calls, call.getCallId().toString(), record));
+        sent.add(call);
+      }
+      producer.flush();
+    }
+    try (SinkService service = new SinkService(new SinkConfig(config(true, false)))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(service.failures()).isEmpty();
+                assertThat(parquetRows("calls")).isEqualTo(10);
+                assertThat(auditRows()).isEqualTo(10);
+              });
+    }
+    assertCallsDatasetHoldsExactly(sent);
+  }
+
+  static GenericRecord asEvolved(CallRecord call, Schema writer, Schema evolved) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new SpecificDatumWriter<CallRecord>(writer).write(call, encoder);
+    encoder.flush();
+    return new GenericDatumReader<GenericRecord>(writer, evolved)
+        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+  }
+}
