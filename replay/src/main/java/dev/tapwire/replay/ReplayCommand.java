@@ -1,0 +1,189 @@
+package dev.tapwire.replay;
+
+import dev.tapwire.avro.FlowEvent;
+import dev.tapwire.replay.kafka.KafkaFlowSource;
+import dev.tapwire.replay.kafka.KafkaReplayTarget;
+import dev.tapwire.replay.kafka.TopicScanner;
+import dev.tapwire.replay.parquet.ParquetFlowSource;
+import dev.tapwire.replay.range.FlowSelector;
+import dev.tapwire.replay.range.TimeRange;
+import dev.tapwire.schemas.Topics;
+import dev.tapwire.serde.AvroSerdes;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.serialization.Serde;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tapwire replay}: copies whole flows started in {@code [--from, --to)} from the raw topic
+ * or the Parquet flows archive into {@code tapwire.flows.replay.<--target>}. Exit code 0 on
+ * success; failures are thrown to the CLI's exception handler.
+ */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Copy whole flows (every event, in order, keys unchanged) whose start lies in [--from, --to)"
+          + " into the topic tapwire.flows.replay.<target>, from the raw topic or the Parquet"
+          + " flows archive. Idempotent: flows already in the target are skipped.",
+      "Then: tapwire process --input tapwire.flows.replay.<target> --output"
+          + " tapwire.calls.replay.<target>"
+    })
+public final class ReplayCommand implements Callable<Integer> {
+
+  /** Where flows are read from. */
+  public enum Source {
+    kafka,
+    parquet
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--from",
+      required = true,
+      description =
+          "Start of the range, included: ISO-8601 instant (2026-11-15T10:00:00Z) or date"
+              + " (2026-11-15 = 00:00 UTC).")
+  String from;
+
+  @Option(
+      names = "--to",
+      required = true,
+      description = "End of the range, excluded: ISO-8601 instant or date.")
+  String to;
+
+  @Option(names = "--host", description = "Only flows to this host (case-insensitive).")
+  String host;
+
+  @Option(
+      names = "--path-prefix",
+      description = "Only HTTP flows whose request path (with query) starts with this.")
+  String pathPrefix;
+
+  @Option(
+      names = "--target",
+      required = true,
+      description = "Replay name: flows go to tapwire.flows.replay.<target>.")
+  String target;
+
+  @Option(
+      names = "--source",
+      defaultValue = "kafka",
+      description =
+          "kafka (the raw topic, by time) or parquet (the flows archive). Default: kafka.")
+  Source source;
+
+  @Option(
+      names = "--input-topic",
+      defaultValue = Topics.RAW_FLOWS,
+      description = "Raw topic to read with --source kafka. Default: ${DEFAULT-VALUE}.")
+  String inputTopic;
+
+  @Option(
+      names = "--parquet-root",
+      descriptionKey = "sink.parquet.root",
+      description = "Parquet root holding flows/ (--source parquet). Default: <data dir>/parquet.")
+  Path parquetRoot;
+
+  @Option(
+      names = "--data-dir",
+      descriptionKey = "sink.data.dir",
+      defaultValue = "tapwire-data",
+      description = "Tapwire data directory. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(
+      names = "--flow-margin",
+      defaultValue = "PT1H",
+      description =
+          "How long after --to the raw topic is still read for events of flows started in range"
+              + " (ISO-8601 duration). Default: ${DEFAULT-VALUE}.")
+  Duration flowMargin;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "6",
+      description =
+          "Partitions of a new target topic when the raw topic does not exist (otherwise the raw"
+              + " topic's count is used). Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(
+      names = "--flows-per-transaction",
+      defaultValue = "500",
+      description = "Flows per producer transaction. Default: ${DEFAULT-VALUE}.")
+  int flowsPerTransaction;
+
+  @Option(
+      names = "--bootstrap-servers",
+      descriptionKey = "kafka.bootstrap.servers",
+      description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry-url",
+      descriptionKey = "kafka.schema.registry.url",
+      description = "Schema registry URL (setting kafka.schema.registry.url).")
+  String schemaRegistryUrl;
+
+  @Override
+  public Integer call() {
+    FlowSelector selector = selector();
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-servers is required");
+    }
+    if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
+    }
+    Map<String, Object> client = new HashMap<>();
+    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> serdeConfig = Map.of("schema.registry.url", schemaRegistryUrl);
+    String targetTopic = Topics.flowsReplay(target);
+    PrintStream err = System.err;
+    ReplayProgress progress =
+        new ReplayProgress(err, System.console() != null, Clock.systemUTC(), Duration.ofSeconds(2));
+    int targetPartitions = new TopicScanner(client).partitionCount(inputTopic).orElse(partitions);
+    Serde<FlowEvent> serde = AvroSerdes.specific(FlowEvent.class, serdeConfig, false);
+    try (FlowSource flows = source(serde, targetTopic, client);
+        KafkaReplayTarget out = new KafkaReplayTarget(client, targetTopic, flowsPerTransaction)) {
+      out.open(targetPartitions);
+      ReplaySummary summary = Replayer.replay(flows, out, selector, progress);
+      spec.commandLine().getOut().println(summary.describe());
+      spec.commandLine().getOut().println("target: " + targetTopic);
+    }
+    return 0;
+  }
+
+  private FlowSelector selector() {
+    try {
+      return new FlowSelector(
+          TimeRange.parse(from, to), Optional.ofNullable(host), Optional.ofNullable(pathPrefix));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private FlowSource source(
+      Serde<FlowEvent> serde, String targetTopic, Map<String, Object> client) {
+    if (source == Source.parquet) {
+      Path root =
+          parquetRoot != null && !parquetRoot.toString().isEmpty()
+              ? parquetRoot
+              : dataDir.resolve("parquet");
+      return new ParquetFlowSource(root, serde.serializer(), targetTopic);
+    }
+    return new KafkaFlowSource(client, inputTopic, serde.deserializer(), flowMargin);
+  }
+}
