@@ -1,5 +1,9 @@
 package dev.tapwire.cli.config;
 
+import dev.tapwire.processor.ProcessorConfig;
+import dev.tapwire.proxy.ProxyConfig;
+import dev.tapwire.proxy.publish.PublisherConfig;
+import dev.tapwire.sink.SinkConfig;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,7 +21,12 @@ public final class SettingsCatalog {
 
   /** All sections, the command's own first. */
   public static List<Section> sections() {
-    return List.of(new Section("tapwire", CliConfig.CONFIG));
+    return List.of(
+        new Section("tapwire", CliConfig.CONFIG),
+        new Section("proxy", ProxyConfig.configDef()),
+        new Section("publisher", PublisherConfig.configDef()),
+        new Section("processor", ProcessorConfig.configDef()),
+        new Section("sink", SinkConfig.configDef()));
   }
 
   /** Every declared setting name. */

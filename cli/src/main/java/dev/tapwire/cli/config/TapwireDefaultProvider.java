@@ -1,6 +1,7 @@
 package dev.tapwire.cli.config;
 
 import java.nio.file.Path;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -45,7 +46,14 @@ public final class TapwireDefaultProvider implements IDefaultValueProvider {
     if (arg.command() != null) {
       sources.configFile(configFileOf(arg.command().findOption(CONFIG_OPTION)));
     }
-    return sources.lookup(setting).orElse(null);
+    try {
+      return sources.lookup(setting).orElse(null);
+    } catch (ConfigException unreadableFile) {
+      // Reported when the command resolves its settings (SettingsResolver reads the file again
+      // and throws), so the user sees "Invalid configuration: …" and exit code 2, not a usage
+      // error about an argument.
+      return null;
+    }
   }
 
   private Path configFileOf(OptionSpec configOption) {

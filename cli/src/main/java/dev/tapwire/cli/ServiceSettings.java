@@ -1,0 +1,53 @@
+package dev.tapwire.cli;
+
+import dev.tapwire.processor.ProcessorConfig;
+import dev.tapwire.proxy.ProxyConfig;
+import dev.tapwire.proxy.publish.PublisherConfig;
+import dev.tapwire.sink.SinkConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The settings handed to the services: defaults derived from the data directory (the CA and the
+ * redaction secret under {@code <dir>}, the spool in {@code <dir>/spool}, Kafka Streams state in
+ * {@code <dir>/streams}, Parquet in {@code <dir>/parquet}, SQLite audit tables in {@code
+ * <dir>/audit.db}), overridden by whatever the user set (flag, environment or config file).
+ */
+final class ServiceSettings {
+  /**
+   * How soon {@code tapwire run} publishes an idle Parquet file, milliseconds: a call must be
+   * visible in {@code tapwire sql} within 5 s of its response ending.
+   */
+  static final String RUN_IDLE_CLOSE_MS = "1000";
+
+  /** How often the processor looks for timed-out flows in {@code tapwire run}, milliseconds. */
+  static final String RUN_PUNCTUATE_INTERVAL_MS = "1000";
+
+  private ServiceSettings() {}
+
+  /**
+   * The defaults for every service given {@code dataDir}, with {@code resolved} (what the user set)
+   * on top.
+   */
+  static Map<String, Object> forDataDir(DataDir dataDir, Map<String, String> resolved) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put(ProxyConfig.DATA_DIR, dataDir.root().toString());
+    settings.put(PublisherConfig.SPOOL_DIR_CONFIG, dataDir.spool().toString());
+    settings.put(ProcessorConfig.STATE_DIR, dataDir.streamsState().toString());
+    settings.put(SinkConfig.DATA_DIR_CONFIG, dataDir.root().toString());
+    settings.putAll(resolved);
+    return settings;
+  }
+
+  /**
+   * Like {@link #forDataDir} with the single-process mode's latency defaults: idle Parquet files
+   * published after {@value #RUN_IDLE_CLOSE_MS} ms.
+   */
+  static Map<String, Object> forRun(DataDir dataDir, Map<String, String> resolved) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put(SinkConfig.IDLE_CLOSE_MS_CONFIG, RUN_IDLE_CLOSE_MS);
+    settings.put(ProcessorConfig.PUNCTUATE_INTERVAL_MS, RUN_PUNCTUATE_INTERVAL_MS);
+    settings.putAll(forDataDir(dataDir, resolved));
+    return settings;
+  }
+}
