@@ -249,6 +249,31 @@ class SinkServiceTest {
     }
   }
 
+  @Test
+  void shouldPublishAnIdleFileOnlyWhenTheInjectedClockPassesTheIdleInterval() throws Exception {
+    List<CallRecord> sent = produceCalls(0, 30); // fewer than sink.rotate.records (50)
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
+    Map<String, Object> c = config(false, false);
+    c.put(SinkConfig.IDLE_CLOSE_MS_CONFIG, 5_000L);
+    try (SinkService service = new SinkService(new SinkConfig(c), clock, FaultInjector.NONE)) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> service.parquetSink("calls").rowsWritten() == 30);
+      // real time passes, fake time does not: the files stay open
+      Thread.sleep(1_000);
+      assertThat(parquetRows("calls")).isZero();
+      clock.advance(Duration.ofMillis(4_999));
+      Thread.sleep(500);
+      assertThat(parquetRows("calls")).isZero();
+      clock.advance(Duration.ofMillis(1));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(parquetRows("calls")).isEqualTo(30));
+    }
+    assertCallsDatasetHoldsExactly(sent);
+  }
+
   /** Throws once, the first time the commit reaches {@code stage}. */
   static final class CrashOnce implements FaultInjector {
     final CommitStage stage;
