@@ -121,6 +121,25 @@ public final class SchemaRegistry {
   }
 
   /**
+   * Tests a schema against a subject under the subject's level without registering it: against
+   * version {@code version} ({@code -1} = latest), and for transitive levels against every version
+   * up to it.
+   *
+   * @return the reasons it is incompatible; empty when compatible
+   * @throws SubjectNotFoundException (40401) if the subject does not exist
+   * @throws VersionNotFoundException (40402) if the subject has no such version
+   * @throws InvalidSchemaException (42201) if the text is not a valid Avro schema
+   */
+  public synchronized List<String> compatibilityViolations(
+      String subject, String schemaText, int version) {
+    Schema schema = parse(schemaText);
+    int upTo = version(subject, version).version();
+    List<Schema> previous = new ArrayList<>();
+    versionsOf(subject).headMap(upTo, true).values().forEach(v -> previous.add(v.schema()));
+    return compatibility(subject).violations(schema, previous);
+  }
+
+  /**
    * Finds a schema among a subject's versions.
    *
    * @throws SubjectNotFoundException (40401) if the subject does not exist
