@@ -1,6 +1,7 @@
 package dev.tapwire.testkit;
 
 import dev.tapwire.embedded.kafka.EmbeddedKafkaBroker;
+import dev.tapwire.embedded.registry.EmbeddedSchemaRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -17,9 +18,10 @@ final class EmbeddedKafkaBackend implements KafkaBackend {
 
   private final Path dataDir;
   private final EmbeddedKafkaBroker broker;
-  private final AutoCloseable registry;
+  private final EmbeddedSchemaRegistry registry;
 
-  private EmbeddedKafkaBackend(Path dataDir, EmbeddedKafkaBroker broker, AutoCloseable registry) {
+  private EmbeddedKafkaBackend(
+      Path dataDir, EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry) {
     this.dataDir = dataDir;
     this.broker = broker;
     this.registry = registry;
@@ -33,10 +35,13 @@ final class EmbeddedKafkaBackend implements KafkaBackend {
   static EmbeddedKafkaBackend start() throws Exception {
     Path dataDir = Files.createTempDirectory("tapwire-test-kafka-");
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).port(0).build();
-    AutoCloseable registry = null;
+    EmbeddedSchemaRegistry registry = null;
     try {
       broker.start();
-      registry = startRegistry(broker.bootstrapServers());
+      registry =
+          new EmbeddedSchemaRegistry(
+              broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0));
+      registry.start();
       return new EmbeddedKafkaBackend(dataDir, broker, registry);
     } catch (Exception | Error e) {
       closeAll(registry, broker, dataDir, e);
@@ -49,46 +54,14 @@ final class EmbeddedKafkaBackend implements KafkaBackend {
     return broker.bootstrapServers();
   }
 
-  private static final String REGISTRY_CLASS =
-      "dev.tapwire.embedded.registry.EmbeddedSchemaRegistry";
-
-  private static AutoCloseable startRegistry(String bootstrapServers) throws Exception {
-    Class<?> type;
-    try {
-      type = Class.forName(REGISTRY_CLASS);
-    } catch (ClassNotFoundException e) {
-      return null;
-    }
-    AutoCloseable registry =
-        (AutoCloseable)
-            type.getConstructor(String.class, InetSocketAddress.class)
-                .newInstance(bootstrapServers, new InetSocketAddress("127.0.0.1", 0));
-    type.getMethod("start").invoke(registry);
-    return registry;
-  }
-
-  @Override
-  public boolean hasSchemaRegistry() {
-    return registry != null;
-  }
-
   @Override
   public String schemaRegistryUrl() {
-    if (registry == null) {
-      throw new IllegalStateException(REGISTRY_CLASS + " is not available yet");
-    }
-    try {
-      return (String) registry.getClass().getMethod("url").invoke(registry);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Cannot read the embedded registry's URL", e);
-    }
+    return registry.url();
   }
 
   @Override
   public String description() {
-    return "embedded KRaft broker "
-        + broker.bootstrapServers()
-        + (registry == null ? ", no registry" : ", registry " + schemaRegistryUrl());
+    return "embedded KRaft broker " + broker.bootstrapServers() + ", registry " + registry.url();
   }
 
   @Override
@@ -101,7 +74,7 @@ final class EmbeddedKafkaBackend implements KafkaBackend {
   }
 
   private static void closeAll(
-      AutoCloseable registry, EmbeddedKafkaBroker broker, Path dataDir, Throwable sink) {
+      EmbeddedSchemaRegistry registry, EmbeddedKafkaBroker broker, Path dataDir, Throwable sink) {
     if (registry != null) {
       try {
         registry.close();

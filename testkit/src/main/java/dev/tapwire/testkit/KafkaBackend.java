@@ -12,11 +12,6 @@ interface KafkaBackend extends AutoCloseable {
   /** Base URL of the schema registry, e.g. {@code http://127.0.0.1:8081}, no trailing slash. */
   String schemaRegistryUrl();
 
-  /** Whether {@link #schemaRegistryUrl()} answers (transitional, see EmbeddedKafkaBackend). */
-  default boolean hasSchemaRegistry() {
-    return true;
-  }
-
   /** A short description for logs, e.g. {@code "embedded KRaft broker"}. */
   String description();
 

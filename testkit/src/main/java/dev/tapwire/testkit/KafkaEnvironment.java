@@ -178,7 +178,7 @@ public final class KafkaEnvironment {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    putRegistryUrl(props);
+    props.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
     return props;
   }
 
@@ -193,7 +193,7 @@ public final class KafkaEnvironment {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    putRegistryUrl(props);
+    props.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
     return props;
   }
 
@@ -210,14 +210,8 @@ public final class KafkaEnvironment {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATE_DIR_CONFIG, newStateDir(applicationId).toString());
-    putRegistryUrl(props);
+    props.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
     return props;
-  }
-
-  private void putRegistryUrl(Map<String, Object> props) {
-    if (backend.hasSchemaRegistry()) {
-      props.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
-    }
   }
 
   private synchronized Path newStateDir(String applicationId) {

@@ -3,9 +3,12 @@ package dev.tapwire.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import dev.tapwire.serde.RestSchemaRegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -80,6 +83,24 @@ class KafkaExtensionTest {
         .isThrownBy(() -> env.createTopic(topic, 5))
         .withMessageContaining(topic)
         .withMessageContaining("3 partitions");
+  }
+
+  @Test
+  void shouldServeSchemaRegistryThatRegistersAndReturnsSchemas(KafkaEnvironment env) {
+    Schema schema =
+        SchemaBuilder.record("Probe")
+            .namespace("dev.tapwire.testkit")
+            .fields()
+            .requiredString("name")
+            .endRecord();
+    RestSchemaRegistryClient client = env.schemaRegistryClient();
+    String subject = env.uniqueName("testkit.probe") + "-value";
+
+    int id = client.register(subject, schema);
+
+    assertThat(env.schemaRegistryUrl()).startsWith("http://");
+    assertThat(env.schemaRegistryClient().getById(id)).isEqualTo(schema);
+    assertThat(client.subjects()).contains(subject);
   }
 
   @Test

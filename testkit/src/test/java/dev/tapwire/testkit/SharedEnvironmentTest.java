@@ -21,6 +21,7 @@ class SharedEnvironmentTest {
             seen -> {
               assertThat(seen).isSameAs(env);
               assertThat(seen.bootstrapServers()).isEqualTo(env.bootstrapServers());
+              assertThat(seen.schemaRegistryUrl()).isEqualTo(env.schemaRegistryUrl());
             });
   }
 }
