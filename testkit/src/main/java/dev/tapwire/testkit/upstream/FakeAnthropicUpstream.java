@@ -168,6 +168,27 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
     return r;
   }
 
+  /**
+   * The next recorded request whose origin-form target starts with {@code pathPrefix}; requests for
+   * other paths stay recorded.
+   *
+   * @throws AssertionError if none arrives within the timeout
+   */
+  public RecordedRequest takeRequest(String pathPrefix, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (RecordedRequest r : recorded) {
+        if (r.pathAndQuery().startsWith(pathPrefix) && recorded.remove(r)) {
+          return r;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(
+        "no request for " + pathPrefix + " reached the fake upstream within " + timeout);
+  }
+
   /** Requests recorded and not yet taken. */
   public List<RecordedRequest> drainRequests() {
     List<RecordedRequest> out = new ArrayList<>();
