@@ -88,7 +88,13 @@ final class AnthropicMessagesParser implements ProviderParser {
   @Override
   public void onSseEvent(SseEvent event, Instant arrival, CallFacts facts) {
     facts.sseEventCount++;
-    if ("ping".equals(event.type())) {
+    String name = event.type();
+    // Fast path: the event name equals data.type in Anthropic streams, and most events are deltas.
+    // A delta after the first token, a ping or a block stop carries nothing the call record keeps,
+    // so its JSON is not parsed.
+    if ("ping".equals(name)
+        || "content_block_stop".equals(name)
+        || ("content_block_delta".equals(name) && facts.firstToken != null)) {
       return;
     }
     JsonNode data;

@@ -333,6 +333,23 @@ class CallTopologyTest {
   }
 
   @Test
+  void shouldForgetFinishedFlowsAfterTheDedupRetention() {
+    FlowScript flow =
+        streamingCall("claude-haiku-4-5", completeStream("claude-haiku-4-5"))
+            .end(Termination.COMPLETE);
+    pipe(flow);
+    assertThat(onlyCall().getCallId()).isEqualTo(flow.flowId);
+    assertThat(storeEntries(CallTopology.FINISHED_FLOWS_STORE)).isEqualTo(1);
+    assertThat(storeEntries(CallTopology.FINISHED_BY_TIME_STORE)).isEqualTo(1);
+
+    driver.advanceWallClockTime(Duration.ofMinutes(9));
+    assertThat(storeEntries(CallTopology.FINISHED_FLOWS_STORE)).isEqualTo(1);
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+    assertThat(storeEntries(CallTopology.FINISHED_FLOWS_STORE)).isZero();
+    assertThat(storeEntries(CallTopology.FINISHED_BY_TIME_STORE)).isZero();
+  }
+
+  @Test
   void shouldDecodeGzipRequestAndResponseBodies() throws IOException {
     byte[] request = gzip(anthropicRequest("claude-haiku-4-5", false, null));
     byte[] response =
