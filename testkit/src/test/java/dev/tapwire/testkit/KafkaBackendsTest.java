@@ -2,9 +2,12 @@ package dev.tapwire.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.tapwire.testkit.KafkaBackends.Mode;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 
 class KafkaBackendsTest {
 
@@ -22,5 +25,24 @@ class KafkaBackendsTest {
         .isThrownBy(() -> Mode.parse("docker"))
         .withMessageContaining("tapwire.test.kafka")
         .withMessageContaining("docker");
+  }
+
+  @Test
+  void shouldRefuseForcedTestcontainersModeWhenDockerIsMissing() {
+    assumeFalse(
+        DockerClientFactory.instance().isDockerAvailable(), "only meaningful without Docker");
+    String previous = System.getProperty(KafkaBackends.MODE_PROPERTY);
+    System.setProperty(KafkaBackends.MODE_PROPERTY, "testcontainers");
+    try {
+      assertThatIllegalStateException()
+          .isThrownBy(KafkaBackends::start)
+          .withMessageContaining("Docker is not available");
+    } finally {
+      if (previous == null) {
+        System.clearProperty(KafkaBackends.MODE_PROPERTY);
+      } else {
+        System.setProperty(KafkaBackends.MODE_PROPERTY, previous);
+      }
+    }
   }
 }
