@@ -9,7 +9,6 @@ import dev.tapwire.replay.range.FlowSelector;
 import dev.tapwire.replay.range.TimeRange;
 import dev.tapwire.schemas.Topics;
 import dev.tapwire.serde.AvroSerdes;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,6 +126,14 @@ public final class ReplayCommand implements Callable<Integer> {
   int flowsPerTransaction;
 
   @Option(
+      names = "--progress-interval",
+      defaultValue = "PT2S",
+      description =
+          "Least time between two progress displays on stderr (ISO-8601 duration). Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration progressInterval;
+
+  @Option(
       names = "--bootstrap-servers",
       descriptionKey = "kafka.bootstrap.servers",
       description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
@@ -151,9 +158,12 @@ public final class ReplayCommand implements Callable<Integer> {
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     Map<String, Object> serdeConfig = Map.of("schema.registry.url", schemaRegistryUrl);
     String targetTopic = Topics.flowsReplay(target);
-    PrintStream err = System.err;
     ReplayProgress progress =
-        new ReplayProgress(err, System.console() != null, Clock.systemUTC(), Duration.ofSeconds(2));
+        new ReplayProgress(
+            spec.commandLine().getErr(),
+            System.console() != null,
+            Clock.systemUTC(),
+            progressInterval);
     int targetPartitions = new TopicScanner(client).partitionCount(inputTopic).orElse(partitions);
     Serde<FlowEvent> serde = AvroSerdes.specific(FlowEvent.class, serdeConfig, false);
     try (FlowSource flows = source(serde, targetTopic, client);
@@ -162,6 +172,7 @@ public final class ReplayCommand implements Callable<Integer> {
       ReplaySummary summary = Replayer.replay(flows, out, selector, progress);
       spec.commandLine().getOut().println(summary.describe());
       spec.commandLine().getOut().println("target: " + targetTopic);
+      spec.commandLine().getOut().flush();
     }
     return 0;
   }

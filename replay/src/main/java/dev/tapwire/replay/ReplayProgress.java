@@ -1,6 +1,6 @@
 package dev.tapwire.replay;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * bytes and the scan rate in records per second. Not thread-safe; used from the reading thread.
  */
 public final class ReplayProgress {
-  private final PrintStream out;
+  private final PrintWriter out;
   private final boolean terminal;
   private final Clock clock;
   private final Duration interval;
@@ -35,7 +35,7 @@ public final class ReplayProgress {
    * @param clock the time source of rates and the display interval
    * @param interval the least time between two displays
    */
-  public ReplayProgress(PrintStream out, boolean terminal, Clock clock, Duration interval) {
+  public ReplayProgress(PrintWriter out, boolean terminal, Clock clock, Duration interval) {
     this.out = out;
     this.terminal = terminal;
     this.clock = clock;

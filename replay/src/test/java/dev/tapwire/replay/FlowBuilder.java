@@ -87,7 +87,10 @@ final class FlowBuilder {
   }
 
   FlowBuilder requestBody(String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return requestBodyBytes(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  FlowBuilder requestBodyBytes(byte[] bytes) {
     add(new BodyPart(Direction.REQUEST, requestBytes, ByteBuffer.wrap(bytes)));
     requestBytes += bytes.length;
     requestParts++;

@@ -1,0 +1,97 @@
+package dev.tapwire.replay.observe;
+
+import dev.tapwire.avro.FlowEvent;
+import dev.tapwire.replay.drift.Change;
+import dev.tapwire.serde.AvroSerdes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.serialization.Serde;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tapwire schemas observe}: reads a raw or replay topic, infers the observed schema of every
+ * JSON body and SSE event payload per (operation, direction, client name and version), writes JSON
+ * Schema files and {@code observed.json}, and with {@code --baseline} a drift report. Output holds
+ * no values (only types, formats, counts and the delta-type tags).
+ */
+@Command(
+    name = "observe",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Infer the observed schema of JSON request/response bodies and SSE event payloads per"
+          + " (operation, direction, client name and version) and write JSON Schema (draft"
+          + " 2020-12) files plus observed.json into --out; with --baseline (an earlier --out),"
+          + " also drift.md and drift.json.",
+      "No values reach the output: only paths, JSON types, string formats, counts, first/last"
+          + " seen, example flow ids, SSE event types and content_block_delta delta types."
+    })
+public final class ObserveCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--input",
+      required = true,
+      description = "Topic of raw flow events, e.g. tapwire.flows.raw or a replay topic.")
+  String input;
+
+  @Option(names = "--baseline", description = "An earlier --out directory to compare with.")
+  Path baseline;
+
+  @Option(names = "--out", required = true, description = "Output directory (created).")
+  Path out;
+
+  @Option(
+      names = "--bootstrap-servers",
+      descriptionKey = "kafka.bootstrap.servers",
+      description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry-url",
+      descriptionKey = "kafka.schema.registry.url",
+      description = "Schema registry URL (setting kafka.schema.registry.url).")
+  String schemaRegistryUrl;
+
+  @Override
+  public Integer call() throws IOException {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-servers is required");
+    }
+    if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
+    }
+    Map<String, Object> client = new HashMap<>();
+    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Observation observation;
+    try (Serde<FlowEvent> serde =
+        AvroSerdes.specific(
+            FlowEvent.class, Map.of("schema.registry.url", schemaRegistryUrl), false)) {
+      observation = new TopicObserver(client, serde.deserializer()).observe(input);
+    }
+    List<Change> changes =
+        ObservationReport.write(observation, input, Optional.ofNullable(baseline), out);
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(
+        "observed %d flows: %d schemas written to %s%n",
+        observation.counters().getOrDefault("flows", 0L),
+        observation.schemas().size(),
+        out.resolve(ObservationJson.SCHEMAS_DIR));
+    if (baseline != null) {
+      stdout.printf(
+          "%d drift changes against %s: %s%n", changes.size(), baseline, out.resolve("drift.md"));
+    }
+    stdout.flush();
+    return 0;
+  }
+}
