@@ -274,6 +274,72 @@ class SinkServiceTest {
     assertCallsDatasetHoldsExactly(sent);
   }
 
+  @Test
+  void shouldSkipRecordsOfAbortedTransactions() throws Exception {
+    Map<String, Object> props = env.producerProperties();
+    props.put("transactional.id", env.uniqueName("tx"));
+    List<CallRecord> committed = new ArrayList<>();
+    try (KafkaProducer<String, CallRecord> producer =
+        new KafkaProducer<>(
+            props,
+            new StringSerializer(),
+            AvroSerdes.specific(CallRecord.class, env.schemaRegistryClient(), false)
+                .serializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int i = 0; i < 5; i++) {
+        CallRecord call = TestCalls.call(i, T0.plusSeconds(i));
+        producer.send(new ProducerRecord<>(calls, call.getCallId().toString(), call));
+      }
+      producer.flush();
+      producer.abortTransaction();
+      producer.beginTransaction();
+      for (int i = 5; i < 10; i++) {
+        CallRecord call = TestCalls.call(i, T0.plusSeconds(i));
+        producer.send(new ProducerRecord<>(calls, call.getCallId().toString(), call));
+        committed.add(call);
+      }
+      producer.commitTransaction();
+    }
+    try (SinkService service = new SinkService(new SinkConfig(config(true, false)))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(parquetRows("calls")).isEqualTo(5);
+                assertThat(auditRows()).isEqualTo(5);
+              });
+    }
+    assertCallsDatasetHoldsExactly(committed);
+  }
+
+  @Test
+  void shouldRetryAuditBatchesWhileTheDatabaseFailsAndLoseNothing() throws Exception {
+    produceCalls(0, 10);
+    try (SinkService service = new SinkService(new SinkConfig(config(true, false)))) {
+      service.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> auditRows() == 10);
+      String db = "jdbc:sqlite:" + dir.resolve("audit.db");
+      try (Connection c = DriverManager.getConnection(db);
+          Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE audit_calls RENAME TO audit_calls_away");
+      }
+      produceCalls(10, 30);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> service.parquetSink("calls").rowsWritten() == 30);
+      Thread.sleep(2_000); // the audit sink keeps failing and retrying meanwhile
+      assertThat(service.failures()).isEmpty();
+      try (Connection c = DriverManager.getConnection(db);
+          Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE audit_calls_away RENAME TO audit_calls");
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> auditRows() == 30);
+      assertThat(service.failures()).isEmpty();
+    }
+  }
+
   /** Throws once, the first time the commit reaches {@code stage}. */
   static final class CrashOnce implements FaultInjector {
     final CommitStage stage;
