@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,6 +58,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Map<String, Object> overrides;
   private final Duration startupTimeout;
   private final Clock clock;
+  private final IntSupplier portProbe;
 
   private State state = State.NEW;
   private KafkaRaftServer server;
@@ -73,6 +76,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.overrides = Map.copyOf(builder.properties);
     this.startupTimeout = builder.startupTimeout;
     this.clock = builder.clock;
+    this.portProbe = builder.portProbe;
   }
 
   /** Returns a builder; {@link Builder#dataDir(Path)} is required. */
@@ -94,7 +98,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public synchronized void start() {
     if (state != State.NEW) {
-      throw new IllegalStateException("Broker already " + state.name().toLowerCase());
+      throw new IllegalStateException("Broker already " + state.name().toLowerCase(Locale.ROOT));
     }
     Instant deadline = clock.instant().plus(startupTimeout);
     try {
@@ -125,8 +129,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     RuntimeException lastBindFailure = null;
     for (int attempt = 1; attempt <= MAX_BIND_ATTEMPTS; attempt++) {
-      int brokerPort = requestedPort == 0 ? FreePorts.probe() : requestedPort;
-      int controllerPort = FreePorts.probeOtherThan(brokerPort);
+      int brokerPort = requestedPort == 0 ? portProbe.getAsInt() : requestedPort;
+      int controllerPort = portProbe.getAsInt();
+      while (controllerPort == brokerPort) {
+        controllerPort = portProbe.getAsInt();
+      }
       Map<String, Object> props =
           BrokerSettings.build(dataDir, brokerPort, controllerPort, overrides);
       KafkaRaftServer candidate = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -226,7 +233,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public synchronized int port() {
     if (state != State.RUNNING) {
-      throw new IllegalStateException("Broker is not running (" + state.name().toLowerCase() + ")");
+      throw new IllegalStateException(
+          "Broker is not running (" + state.name().toLowerCase(Locale.ROOT) + ")");
     }
     return boundPort;
   }
@@ -263,6 +271,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, Object> properties = new HashMap<>();
     private Duration startupTimeout = Duration.ofSeconds(60);
     private Clock clock = Clock.systemUTC();
+    private IntSupplier portProbe = FreePorts::probe;
 
     private Builder() {}
 
@@ -302,6 +311,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The clock for the startup deadline (tests may pass a fixed or offset clock). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where free ports come from; tests substitute a probe that first returns a taken port. */
+    Builder portProbe(IntSupplier portProbe) {
+      this.portProbe = Objects.requireNonNull(portProbe, "portProbe");
       return this;
     }
 

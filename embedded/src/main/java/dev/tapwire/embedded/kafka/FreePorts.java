@@ -41,13 +41,4 @@ final class FreePorts {
       return false;
     }
   }
-
-  /** Returns a free port different from {@code other}. */
-  static int probeOtherThan(int other) {
-    int port = probe();
-    while (port == other) {
-      port = probe();
-    }
-    return port;
-  }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,30 @@ class EmbeddedKafkaBrokerPortTest {
       first.start();
       second.start();
       assertThat(first.port()).isNotEqualTo(second.port());
+    }
+  }
+
+  @Test
+  void shouldRetryWithNewPortsWhenProbedPortIsTakenBeforeBrokerBindsIt() throws Exception {
+    try (ServerSocket thief = new ServerSocket()) {
+      thief.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int stolen = thief.getLocalPort();
+      AtomicInteger probes = new AtomicInteger();
+      try (EmbeddedKafkaBroker broker =
+          EmbeddedKafkaBroker.builder()
+              .dataDir(dataDir)
+              .portProbe(() -> probes.getAndIncrement() == 0 ? stolen : FreePorts.probe())
+              .build()) {
+        broker.start();
+
+        assertThat(broker.port()).isNotEqualTo(stolen);
+        assertThat(probes.get()).as("ports probed over two attempts").isGreaterThanOrEqualTo(4);
+        try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+          assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+        }
+      }
     }
   }
 }
