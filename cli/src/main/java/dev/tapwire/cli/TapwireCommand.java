@@ -2,6 +2,8 @@ package dev.tapwire.cli;
 
 import dev.tapwire.cli.config.ConfigSources;
 import dev.tapwire.cli.config.TapwireDefaultProvider;
+import dev.tapwire.replay.ReplayCommand;
+import dev.tapwire.replay.observe.SchemasCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +29,8 @@ import picocli.CommandLine.Spec;
       EnvCommand.class,
       SqlCommand.class,
       StatusCommand.class,
+      ReplayCommand.class,
+      SchemasCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
