@@ -97,11 +97,20 @@ class ReplayTest {
 
   private ReplaySummary replayFromKafka(
       KafkaEnvironment env, String raw, String targetName, FlowSelector selector) {
+    return replayFromKafka(env, raw, targetName, selector, Duration.ofMinutes(5));
+  }
+
+  private ReplaySummary replayFromKafka(
+      KafkaEnvironment env,
+      String raw,
+      String targetName,
+      FlowSelector selector,
+      Duration flowMargin) {
     Map<String, Object> client =
         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
     Serde<FlowEvent> serde = RawTopic.serde(env);
     try (KafkaFlowSource source =
-            new KafkaFlowSource(client, raw, serde.deserializer(), Duration.ofMinutes(5));
+            new KafkaFlowSource(client, raw, serde.deserializer(), flowMargin);
         KafkaReplayTarget target =
             new KafkaReplayTarget(client, Topics.flowsReplay(targetName), 2)) {
       target.open(3);
@@ -149,6 +158,33 @@ class ReplayTest {
     assertThat(summary.flowsSkipped()).isZero();
     assertThat(summary.eventsCopied()).isEqualTo(events);
     assertThat(RawTopic.partitions(env, Topics.flowsReplay(name))).isEqualTo(3);
+  }
+
+  @Test
+  void shouldStopAtToPlusFlowMarginAndReplayFlowsStillOpenThenAsIncomplete(KafkaEnvironment env) {
+    List<FlowEvent> slow =
+        FlowBuilder.start(from.plusSeconds(1))
+            .request("POST", "api.anthropic.com", "/v1/messages", headers())
+            .requestBody("{}")
+            .after(Duration.ofMinutes(10))
+            .end()
+            .events();
+    String raw = env.uniqueName("raw");
+    env.createTopic(raw, 1);
+    RawTopic.produce(env, raw, List.of(slow));
+    FlowSelector selector = FlowSelector.of(new TimeRange(from, to));
+
+    ReplaySummary cut =
+        replayFromKafka(env, raw, env.uniqueName("cut"), selector, Duration.ofMinutes(5));
+    ReplaySummary whole =
+        replayFromKafka(env, raw, env.uniqueName("whole"), selector, Duration.ofMinutes(15));
+
+    assertThat(cut.flowsCopied()).isEqualTo(1);
+    assertThat(cut.flowsIncomplete()).isEqualTo(1);
+    assertThat(cut.eventsCopied()).isEqualTo(2);
+    assertThat(whole.flowsCopied()).isEqualTo(1);
+    assertThat(whole.flowsIncomplete()).isZero();
+    assertThat(whole.eventsCopied()).isEqualTo(3);
   }
 
   @Test
