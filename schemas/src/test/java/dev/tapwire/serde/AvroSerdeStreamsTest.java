@@ -45,4 +45,32 @@ class AvroSerdeStreamsTest {
     }
     assertThat(registry.subjects()).containsExactly("in-value", "out-value");
   }
+
+  @Test
+  void shouldBeCreatableByKafkaFromClassNameAndSettings() {
+    try (AvroSerde<Object> serde = new AvroSerde<>()) {
+      serde.configure(
+          java.util.Map.of(
+              SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+              "http://127.0.0.1:8081",
+              SerdeConfig.SPECIFIC_AVRO_READER_CONFIG,
+              true),
+          false);
+
+      assertThat(((AvroSerializer<Object>) serde.serializer()).client())
+          .isInstanceOf(RestSchemaRegistryClient.class);
+      assertThat(((AvroDeserializer<Object>) serde.deserializer()).client())
+          .isInstanceOf(RestSchemaRegistryClient.class);
+    }
+  }
+
+  @Test
+  void shouldRequireRegistryUrlWhenCreatedByKafka() {
+    try (AvroSerde<Object> serde = new AvroSerde<>()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> serde.configure(java.util.Map.of(), false))
+          .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+          .hasMessageContaining("schema.registry.url");
+    }
+  }
 }
