@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * doubles nor loses a row. The consumer must use {@code isolation.level=read_committed} and {@code
  * enable.auto.commit=false}.
  *
- * <p>Poison records (undecodable or unconvertible values) go to the {@link DeadLetterPublisher} and
- * the sink continues. An unreachable schema registry is transient: the record is retried after the
- * poll timeout. Any other failure (I/O, Kafka) stops the sink: open files are deleted, no offset is
- * committed, and {@link #failure()} holds the cause.
+ * <p>Poison records (undecodable or unconvertible values, rows the Parquet writer rejects) go to
+ * the {@link DeadLetterPublisher} and the sink continues; a rejected row costs the open file of its
+ * partition, which is consumed again without the record. An unreachable schema registry is
+ * transient: the record is retried after the poll timeout. Any other failure (I/O, Kafka) stops the
+ * sink: open files are deleted, no offset is committed, and {@link #failure()} holds the cause.
  *
  * <p>{@link #run()} is the poll loop of one thread; {@link #stop()} may be called from any thread.
  *
@@ -62,6 +63,7 @@ public final class ParquetSink<V> implements Runnable {
   private final Map<TopicPartition, PartitionFileWriter<V>> writers = new HashMap<>();
   private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final Map<PoisonKey, RuntimeException> poison = new HashMap<>();
   private Map<TopicPartition, Long> resumeFromFiles = Map.of();
 
   private volatile boolean stopping;
@@ -172,6 +174,11 @@ public final class ParquetSink<V> implements Runnable {
         deadLetter(record, "deserialize", e);
         continue;
       }
+      RuntimeException unwritable = poison.remove(new PoisonKey(tp, record.offset()));
+      if (unwritable != null) {
+        deadLetter(record, "write", unwritable);
+        continue;
+      }
       IndexedRecord row;
       try {
         row = dataset.toRow(value);
@@ -180,8 +187,23 @@ public final class ParquetSink<V> implements Runnable {
         deadLetter(record, "convert", e);
         continue;
       }
-      if (writer.write(record.offset(), value, row)) {
-        filesPublished.incrementAndGet();
+      try {
+        if (writer.write(record.offset(), value, row)) {
+          filesPublished.incrementAndGet();
+        }
+      } catch (RowWriteException e) {
+        // the open file is gone: consume it again from its start and dead-letter this record
+        log.warn(
+            "Row of {}-{}@{} cannot be written; re-consuming from {} to dead-letter it",
+            tp.topic(),
+            tp.partition(),
+            record.offset(),
+            e.fileStartOffset(),
+            e);
+        poison.put(new PoisonKey(tp, record.offset()), (RuntimeException) e.getCause());
+        nextOffset.put(tp, e.fileStartOffset());
+        consumer.seek(tp, e.fileStartOffset());
+        return;
       }
       rows.incrementAndGet();
       nextOffset.put(tp, record.offset() + 1);
@@ -299,6 +321,8 @@ public final class ParquetSink<V> implements Runnable {
   public long filesPublished() {
     return filesPublished.get();
   }
+
+  private record PoisonKey(TopicPartition tp, long offset) {}
 
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override

@@ -64,6 +64,7 @@ public final class PartitionFileWriter<V> {
    * @param offset Kafka offset of the record; greater than every offset written before
    * @return true if a file was published
    * @throws IOException if writing or publishing fails
+   * @throws RowWriteException if the row cannot be written; the open file is deleted then
    */
   public boolean write(long offset, V value, IndexedRecord row) throws IOException {
     String partitionPath = partitioner.encodePartition(value);
@@ -82,9 +83,13 @@ public final class PartitionFileWriter<V> {
     }
     try {
       open.writer.write(row);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       abort();
       throw e;
+    } catch (RuntimeException e) {
+      long start = open.startOffset;
+      abort();
+      throw new RowWriteException(offset, start, e);
     }
     open.lastOffset = offset;
     open.lastWrite = clock.instant();
