@@ -37,6 +37,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String IDLE_CLOSE_MS_CONFIG = "sink.idle.close.ms";
   public static final String POLL_TIMEOUT_MS_CONFIG = "sink.poll.timeout.ms";
   public static final String ROW_GROUP_BYTES_CONFIG = "sink.parquet.row.group.bytes";
+  public static final String ROW_GROUP_ROWS_CONFIG = "sink.parquet.row.group.rows";
   public static final String PAGE_BYTES_CONFIG = "sink.parquet.page.bytes";
   public static final String ZSTD_LEVEL_CONFIG = "sink.parquet.zstd.level";
   public static final String AUDIT_JDBC_URL_CONFIG = "sink.audit.jdbc.url";
@@ -145,6 +146,13 @@ public final class SinkConfig extends AbstractConfig {
               Importance.LOW,
               "Parquet row group size in bytes.")
           .define(
+              ROW_GROUP_ROWS_CONFIG,
+              Type.INT,
+              ParquetFileSettings.DEFAULT.rowGroupRows(),
+              Range.atLeast(1),
+              Importance.LOW,
+              "Most rows per Parquet row group (DuckDB's own default is 122880).")
+          .define(
               PAGE_BYTES_CONFIG,
               Type.INT,
               ParquetFileSettings.DEFAULT.pageBytes(),
@@ -232,7 +240,10 @@ public final class SinkConfig extends AbstractConfig {
   /** Parquet layout settings. */
   public ParquetFileSettings parquetFiles() {
     return new ParquetFileSettings(
-        getLong(ROW_GROUP_BYTES_CONFIG), getInt(PAGE_BYTES_CONFIG), getInt(ZSTD_LEVEL_CONFIG));
+        getLong(ROW_GROUP_BYTES_CONFIG),
+        getInt(ROW_GROUP_ROWS_CONFIG),
+        getInt(PAGE_BYTES_CONFIG),
+        getInt(ZSTD_LEVEL_CONFIG));
   }
 
   /** Consumer poll timeout. */

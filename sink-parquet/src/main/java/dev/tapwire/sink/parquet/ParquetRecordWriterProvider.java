@@ -83,6 +83,7 @@ public final class ParquetRecordWriterProvider implements RecordWriterProvider<I
                     ? CompressionCodecName.ZSTD
                     : CompressionCodecName.UNCOMPRESSED)
             .withRowGroupSize(settings.rowGroupBytes())
+            .withRowGroupRowCountLimit(settings.rowGroupRows())
             .withPageSize(settings.pageBytes())
             .withDictionaryEncoding(true)
             .withExtraMetaData(fileMetadata)

@@ -204,6 +204,34 @@ class PartitionFileWriterTest {
   }
 
   @Test
+  void shouldCapRowGroupsAtTheConfiguredRowCount() throws Exception {
+    PartitionFileWriter<CallRecord> w =
+        new PartitionFileWriter<>(
+            TP,
+            new HourlyPartitioner<>(dataset.timestamps()),
+            dataset.timestamps(),
+            ParquetRecordWriterProvider.forDataset(
+                dataset, new ParquetFileSettings(32L * 1024 * 1024, 100, 1024 * 1024, 3)),
+            new DatasetDirectory(root, "calls", ".parquet"),
+            policy(1_000),
+            clock,
+            FaultInjector.NONE);
+    for (int i = 0; i < 250; i++) {
+      CallRecord c = TestCalls.call(i, T0.plusSeconds(i));
+      w.write(i, c, dataset.toRow(c));
+    }
+    w.publish();
+    List<List<Object>> groups =
+        DuckDb.query(
+            "SELECT row_group_num_rows FROM parquet_metadata('"
+                + root.resolve("calls")
+                + "/**/*.parquet') WHERE column_id = 0 ORDER BY row_group_id");
+    assertThat(groups)
+        .extracting(g -> ((Number) g.get(0)).longValue())
+        .containsExactly(100L, 100L, 50L);
+  }
+
+  @Test
   void shouldLeaveNoFileWhenAborted() throws Exception {
     PartitionFileWriter<CallRecord> w = writer(policy(1_000));
     CallRecord c = TestCalls.call(0, T0);
