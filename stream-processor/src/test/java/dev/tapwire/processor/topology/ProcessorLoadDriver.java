@@ -181,17 +181,22 @@ public final class ProcessorLoadDriver {
       settings.put("kafka.schema.registry.url", registryUrl);
       try (StreamProcessorService service =
           new StreamProcessorService(new ProcessorConfig(settings), Clock.systemUTC())) {
+        long cpu0 = TopologyThroughputDriver.processCpuNanos();
         long t0 = System.nanoTime();
         service.start();
         while (received.size() < flows) {
           Thread.sleep(20);
         }
         long t1 = System.nanoTime();
+        double cpuSeconds = (TopologyThroughputDriver.processCpuNanos() - cpu0) / 1e9;
         double total = (t1 - t0) / 1e9;
         double steady = (t1 - firstReceived.get()) / 1e9;
         System.out.printf(
             "drain: %d raw events in %.2f s from start = %.0f events/s; first→last call record %.2f s = %.0f events/s (%.0f flows/s)%n",
             events, total, events / total, steady, events / steady, flows / steady);
+        System.out.printf(
+            "drain CPU (whole JVM: broker + registry + processor + consumer): %.2f s = %.0f events per CPU-second%n",
+            cpuSeconds, events / cpuSeconds);
 
         // Phase 2: latency from FlowEnd sent to committed call record, at a steady rate.
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
