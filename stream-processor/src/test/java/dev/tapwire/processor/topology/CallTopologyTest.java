@@ -377,6 +377,23 @@ class CallTopologyTest {
   }
 
   @Test
+  void shouldDecodeAGzipEventStreamAsAWhole() throws IOException {
+    FlowScript flow =
+        FlowScript.start(T0)
+            .request("POST", ANTHROPIC, "/v1/messages", anthropicRequestHeaders())
+            .requestBody(anthropicRequest("claude-haiku-4-5", true, null))
+            .response(200, headers("content-type", "text/event-stream", "content-encoding", "gzip"))
+            .responseBody(gzip(completeStream("claude-haiku-4-5")))
+            .end(Termination.COMPLETE);
+    pipe(flow);
+    CallRecord call = onlyCall();
+    assertThat(call.getResponse().getStreamed()).isTrue();
+    assertThat(call.getResponse().getDecodeError()).isNull();
+    assertThat(call.getOutcome()).isEqualTo(Outcome.COMPLETE);
+    assertThat(call.getUsage().getOutputTokens()).isEqualTo(15L);
+  }
+
+  @Test
   void shouldRecordUndecodableBodyAsDecodeErrorNotCrash() {
     pipe(
         FlowScript.start(T0)
