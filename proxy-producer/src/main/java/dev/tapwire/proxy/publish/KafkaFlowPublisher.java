@@ -80,6 +80,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
 
   private volatile PublisherMode mode;
   private volatile boolean stopping;
+  private volatile long stopDeadlineMillis = Long.MAX_VALUE;
   private volatile boolean spoolFull;
   private volatile String lastFailure = "none";
   private volatile Throwable fatal;
@@ -346,6 +347,9 @@ public final class KafkaFlowPublisher implements FlowEventSink {
         maintain();
         if (!held.isEmpty()) {
           if (!appendHeld()) {
+            if (stopping && clock.millis() >= stopDeadlineMillis) {
+              return; // the spool stays full: close() reports what is lost
+            }
             pause(config.retryBackoffMillis());
           }
           continue;
@@ -537,16 +541,16 @@ public final class KafkaFlowPublisher implements FlowEventSink {
       return;
     }
     long deadline = clock.millis() + config.closeGraceMillis();
+    stopDeadlineMillis = deadline;
     stopping = true;
     try {
+      // Never interrupt the publisher thread: an interrupt closes the spool's FileChannel. It ends
+      // once the queue is empty (each send blocks at most max.block.ms) or, with a full spool, at
+      // the deadline.
       if (publisherThread == null) {
         runPublisher();
       } else {
-        publisherThread.join(Math.max(1, deadline - clock.millis()));
-        if (publisherThread.isAlive()) {
-          publisherThread.interrupt();
-          publisherThread.join();
-        }
+        publisherThread.join();
       }
       int lost = queue.size() + held.size();
       if (lost > 0) {

@@ -224,6 +224,39 @@ class KafkaFlowPublisherTest {
   }
 
   @Test
+  void shouldLeaveEveryUnacknowledgedEventInTheSpoolWhenClosedWhileKafkaIsDown() throws Exception {
+    String topic = "flows-close";
+    createTopic(topic, 2);
+    PublisherConfig config =
+        config(
+            topic,
+            Map.of(
+                PublisherConfig.SLOW_AFTER_MS_CONFIG, 60_000L,
+                PublisherConfig.CLOSE_GRACE_MS_CONFIG, 500L));
+    KafkaFlowPublisher first = start(config);
+    List<FlowEvent> before = TestFlows.interleaved(5, 3, 512);
+    before.forEach(first::publish);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> meters.counter("tapwire.capture.events.published").count() == before.size());
+
+    stopBroker();
+    // slow.after.ms is long: these events are either still in flight at close (then close() copies
+    // them to the spool after the grace period) or failed for lack of metadata (then spooled).
+    List<FlowEvent> inFlight = TestFlows.interleaved(5, 3, 512);
+    inFlight.forEach(first::publish);
+    first.close();
+    assertThat(first.status().spoolRecords()).isEqualTo(inFlight.size());
+
+    restartBroker();
+    KafkaFlowPublisher second = start(config);
+    await().atMost(Duration.ofSeconds(60)).until(() -> second.mode() == PublisherMode.DIRECT);
+    List<FlowEvent> all = new ArrayList<>(before);
+    all.addAll(inFlight);
+    assertCompleteOrderedFlows(readAll(topic, all.size()), all);
+  }
+
+  @Test
   void shouldBecomeUnhealthyAndRefuseEventsWhenTheSpoolCapIsReached() throws Exception {
     String topic = "flows-cap";
     createTopic(topic, 1);
@@ -245,20 +278,23 @@ class KafkaFlowPublisherTest {
     // Publish 64 KiB body parts until the spool reaches its cap. While Kafka is unreachable the
     // publisher falls back to the spool; the queue may briefly refuse events meanwhile.
     List<FlowEvent> accepted = new ArrayList<>();
-    for (FlowEvent e : TestFlows.interleaved(20, 20, 64 * 1024)) {
-      if (publisher.status().reason() != null
-          && publisher.status().reason().contains("spool.max.bytes")) {
-        break;
+    PublisherStatus status = publisher.status();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline
+        && (status.reason() == null || !status.reason().contains("spool.max.bytes"))) {
+      for (FlowEvent e : TestFlows.flow(UUID.randomUUID(), 4, 64 * 1024)) {
+        try {
+          publisher.publish(e);
+          accepted.add(e);
+        } catch (CaptureUnavailableException ex) {
+          Thread.sleep(20);
+        }
       }
-      try {
-        publisher.publish(e);
-        accepted.add(e);
-      } catch (CaptureUnavailableException ex) {
-        Thread.sleep(20);
-      }
+      status = publisher.status();
     }
-    assertThat(publisher.isHealthy()).isFalse();
-    assertThat(publisher.status().reason()).contains("spool.max.bytes");
+    assertThat(status.healthy()).isFalse();
+    assertThat(status.reason()).contains("spool.max.bytes");
+    assertThat(publisher.isHealthy()).as("stays unhealthy while Kafka is down").isFalse();
     assertThat(publisher.spoolDepthBytes()).isGreaterThan(2L * 1024 * 1024);
     // Events are still taken while the last bytes of the spool fill up; then publish() refuses.
     CaptureUnavailableException refused = null;
