@@ -98,9 +98,11 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      descriptionKey = "sink.data.dir",
-      defaultValue = "tapwire-data",
-      description = "Tapwire data directory. Default: ${DEFAULT-VALUE}.")
+      descriptionKey = "data.dir",
+      defaultValue = "./tapwire-data",
+      description =
+          "Tapwire data directory; the Parquet root defaults to <data dir>/parquet. Env:"
+              + " TAPWIRE_DATA_DIR; setting data.dir. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
   @Option(

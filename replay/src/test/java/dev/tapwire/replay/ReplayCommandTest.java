@@ -9,17 +9,21 @@ import dev.tapwire.testkit.KafkaEnvironment;
 import dev.tapwire.testkit.KafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code tapwire replay} as the CLI runs it: flags, progress on stderr, summary on stdout. */
 @ExtendWith(KafkaExtension.class)
 class ReplayCommandTest {
+  @TempDir Path dataDir;
+
   private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
 
   private record Run(int exitCode, String out, String err) {}
@@ -87,6 +91,31 @@ class ReplayCommandTest {
     assertThat(second.out())
         .contains("0 flows copied (0 incomplete), 2 skipped as already present");
     assertThat(RawTopic.read(env, Topics.flowsReplay(name))).hasSize(2);
+  }
+
+  @Test
+  void shouldReplayFromTheParquetArchiveUnderTheDataDirectory(KafkaEnvironment env)
+      throws Exception {
+    List<FlowEvent> in = flow(t0.plusSeconds(5), "/v1/messages");
+    List<FlowEvent> out = flow(t0.plusSeconds(120), "/v1/messages");
+    ParquetArchive.write(dataDir.resolve("parquet"), List.of(in, out));
+    String name = env.uniqueName("cli-parquet");
+
+    Run run =
+        run(
+            "--from", t0.toString(),
+            "--to", t0.plusSeconds(60).toString(),
+            "--target", name,
+            "--source", "parquet",
+            "--data-dir", dataDir.toString(),
+            "--bootstrap-servers", env.bootstrapServers(),
+            "--schema-registry-url", env.schemaRegistryUrl());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("1 flows copied (0 incomplete), 0 skipped as already present, 5 events");
+    assertThat(RawTopic.read(env, Topics.flowsReplay(name)).keySet())
+        .containsExactly(in.get(0).getFlowId().toString());
   }
 
   @Test

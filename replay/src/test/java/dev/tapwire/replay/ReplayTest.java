@@ -10,26 +10,18 @@ import dev.tapwire.replay.parquet.ParquetFlowSource;
 import dev.tapwire.replay.range.FlowSelector;
 import dev.tapwire.replay.range.TimeRange;
 import dev.tapwire.schemas.Topics;
-import dev.tapwire.sink.parquet.FlowsDataset;
-import dev.tapwire.sink.parquet.HourlyPartitioner;
-import dev.tapwire.sink.parquet.ParquetFileSettings;
-import dev.tapwire.sink.parquet.ParquetRecordWriterProvider;
-import dev.tapwire.sink.parquet.RecordWriter;
 import dev.tapwire.testkit.KafkaEnvironment;
 import dev.tapwire.testkit.KafkaExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -245,7 +237,7 @@ class ReplayTest {
   @Test
   void shouldReplayTheSameEventsFromParquetAsFromKafka(KafkaEnvironment env) throws Exception {
     Setup setup = rangeFixture(env);
-    writeArchive(setup.flows().values());
+    ParquetArchive.write(parquetRoot, setup.flows().values());
     FlowSelector selector = FlowSelector.of(new TimeRange(from, to));
 
     String fromKafka = env.uniqueName("k");
@@ -269,33 +261,5 @@ class ReplayTest {
     assertThat(p.flowsIncomplete()).isEqualTo(1);
     assertThat(again.flowsCopied()).isZero();
     assertThat(again.flowsSkipped()).isEqualTo(5);
-  }
-
-  /** Archives the events as the sink does: rows of the flows dataset in hourly partitions. */
-  private void writeArchive(Iterable<List<FlowEvent>> flows) throws Exception {
-    FlowsDataset dataset = new FlowsDataset();
-    HourlyPartitioner<FlowEvent> partitioner = new HourlyPartitioner<>(dataset.timestamps());
-    ParquetRecordWriterProvider provider =
-        ParquetRecordWriterProvider.forDataset(dataset, ParquetFileSettings.DEFAULT);
-    Map<String, List<FlowEvent>> byPartition = new LinkedHashMap<>();
-    for (List<FlowEvent> flow : flows) {
-      for (FlowEvent e : flow) {
-        byPartition.computeIfAbsent(partitioner.encodePartition(e), k -> new ArrayList<>()).add(e);
-      }
-    }
-    int file = 0;
-    for (Map.Entry<String, List<FlowEvent>> e : byPartition.entrySet()) {
-      Path dir = parquetRoot.resolve(FlowsDataset.NAME).resolve(e.getKey());
-      Files.createDirectories(dir);
-      List<FlowEvent> events = new ArrayList<>(e.getValue());
-      events.sort(Comparator.comparing(FlowEvent::getEventTime));
-      RecordWriter<IndexedRecord> writer =
-          provider.open(dir.resolve("tapwire.flows.raw+0+" + file + "+" + (file + 1) + ".parquet"));
-      for (FlowEvent event : events) {
-        writer.write(dataset.toRow(event));
-      }
-      writer.close();
-      file += 2;
-    }
   }
 }
