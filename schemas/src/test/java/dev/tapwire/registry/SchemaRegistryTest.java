@@ -202,6 +202,37 @@ class SchemaRegistryTest {
     assertThat(broken.subjects()).isEmpty();
   }
 
+  @Test
+  void shouldGiveUniqueIdsAndGaplessVersionsUnderConcurrentRegistration() throws Exception {
+    registry.setCompatibility(null, CompatibilityLevel.NONE);
+    int threads = 4;
+    int perThread = 24;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Future<SchemaMetadata>> results = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        String subject = "s" + (i % 2) + "-value";
+        String schema = thing("{\"name\":\"f" + t + "_" + i + "\",\"type\":\"int\"}");
+        results.add(pool.submit(() -> registry.register(subject, schema)));
+      }
+    }
+    List<SchemaMetadata> registered = new java.util.ArrayList<>();
+    for (var result : results) {
+      registered.add(result.get());
+    }
+    pool.shutdown();
+
+    assertThat(registered.stream().map(SchemaMetadata::id).distinct())
+        .hasSize(threads * perThread)
+        .allMatch(id -> id >= 1 && id <= threads * perThread);
+    assertThat(registry.versions("s0-value"))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.rangeClosed(1, threads * perThread / 2).boxed().toList());
+    assertThat(new SchemaRegistry(store).version("s1-value", -1).version())
+        .isEqualTo(threads * perThread / 2);
+  }
+
   private static String thing(String... fields) {
     return "{\"type\":\"record\",\"name\":\"Thing\",\"namespace\":\"test\",\"fields\":["
         + String.join(",", fields)
