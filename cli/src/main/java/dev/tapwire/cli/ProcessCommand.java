@@ -1,12 +1,60 @@
 package dev.tapwire.cli;
 
+import dev.tapwire.cli.config.CliConfig;
+import dev.tapwire.cli.config.ConfigSources;
+import dev.tapwire.cli.run.KafkaClients;
+import dev.tapwire.cli.run.Lifecycle;
+import dev.tapwire.cli.run.Services;
+import dev.tapwire.cli.run.TopicBootstrap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Placeholder until the service lands. */
-@Command(name = "process", mixinStandardHelpOptions = true, description = "TODO")
-final class ProcessCommand implements Runnable {
+/** {@code tapwire process}: the stream processor alone. */
+@Command(
+    name = "process",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the stream processor alone: raw flow events from tapwire.flows.raw to one call record"
+          + " per API call on tapwire.calls (Kafka Streams, exactly once; state in"
+          + " <data-dir>/streams).",
+      "Stops cleanly on Ctrl-C / SIGTERM."
+    })
+final class ProcessCommand extends SettingsCommand implements Callable<Integer> {
+  @Mixin ServiceOptions serviceOptions;
+
+  @Option(
+      names = "--application-id",
+      paramLabel = "ID",
+      descriptionKey = "processor.application.id",
+      description =
+          "Kafka Streams application id (consumer group and internal topic prefix; default"
+              + " tapwire-processor). Env: TAPWIRE_PROCESSOR_APPLICATION_ID.")
+  String applicationId;
+
+  ProcessCommand(ConfigSources sources) {
+    super(sources);
+  }
+
   @Override
-  public void run() {
-    throw new UserError("not yet available");
+  public Integer call() throws Exception {
+    Map<String, Object> settings = ServiceSettings.forDataDir(dataDir(), resolveSettings(true));
+    requireKafka(settings);
+    Services.validate(settings, false, true, false);
+    CliConfig cli = cliConfig(settings);
+    TopicBootstrap.ensure(
+        KafkaClients.adminProperties(settings),
+        cli.getInt(CliConfig.TOPICS_PARTITIONS),
+        cli.getShort(CliConfig.TOPICS_REPLICATION_FACTOR));
+    try (Lifecycle lifecycle = new Lifecycle()) {
+      Services.startProcessor(lifecycle, settings);
+      spec.commandLine()
+          .getErr()
+          .println("tapwire process: processing on " + settings.get("kafka.bootstrap.servers"));
+      lifecycle.closeOnShutdownAndAwait();
+    }
+    return 0;
   }
 }

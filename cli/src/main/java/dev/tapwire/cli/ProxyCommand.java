@@ -35,7 +35,8 @@ final class ProxyCommand extends SettingsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = ServiceSettings.forDataDir(dataDir(), resolveSettings(true));
-    Services.validate(settings, true, false);
+    requireKafka(settings);
+    Services.validate(settings, true, false, false);
     CliConfig cli = cliConfig(settings);
     TopicBootstrap.ensure(
         KafkaClients.adminProperties(settings),
@@ -44,13 +45,15 @@ final class ProxyCommand extends SettingsCommand implements Callable<Integer> {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (Lifecycle lifecycle = new Lifecycle()) {
       Services.Proxy proxy = Services.startProxy(lifecycle, settings, meters);
+      int adminPort = Services.startAdmin(lifecycle, settings, meters, proxy.publisher());
       spec.commandLine()
           .getErr()
           .println(
               "tapwire proxy: listening on port "
                   + proxy.proxy().port()
                   + ", CA "
-                  + proxy.proxy().certificateAuthority().certificatePath());
+                  + proxy.proxy().certificateAuthority().certificatePath()
+                  + (adminPort < 0 ? "" : ", admin http://127.0.0.1:" + adminPort + "/metrics"));
       lifecycle.closeOnShutdownAndAwait();
     }
     return 0;

@@ -71,7 +71,7 @@ final class RunCommand extends SettingsCommand implements Callable<Integer> {
     Map<String, Object> validation = new LinkedHashMap<>(settings);
     validation.put("kafka.bootstrap.servers", LOOPBACK + ":9092");
     validation.put("kafka.schema.registry.url", "http://" + LOOPBACK + ":8081");
-    Services.validate(validation, true, true);
+    Services.validate(validation, true, true, true);
     Files.createDirectories(dataDir.root());
 
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -106,7 +106,9 @@ final class RunCommand extends SettingsCommand implements Callable<Integer> {
           cli.getInt(CliConfig.TOPICS_PARTITIONS),
           cli.getShort(CliConfig.TOPICS_REPLICATION_FACTOR));
       Services.startSink(lifecycle, settings);
+      Services.startProcessor(lifecycle, settings);
       Services.Proxy proxy = Services.startProxy(lifecycle, settings, meters);
+      int adminPort = Services.startAdmin(lifecycle, settings, meters, proxy.publisher());
 
       String proxyHost =
           connectHost(String.valueOf(settings.getOrDefault("proxy.bind.address", LOOPBACK)));
@@ -117,7 +119,7 @@ final class RunCommand extends SettingsCommand implements Callable<Integer> {
               registry.url(),
               proxyHost,
               proxy.proxy().port(),
-              -1,
+              adminPort,
               proxy.proxy().certificateAuthority().certificatePath().toString(),
               Instant.now());
       stateFile.write(state);

@@ -3,6 +3,7 @@ package dev.tapwire.cli;
 import dev.tapwire.cli.config.CliConfig;
 import dev.tapwire.cli.config.ConfigOptions;
 import dev.tapwire.cli.config.ConfigSources;
+import dev.tapwire.cli.config.SettingNames;
 import dev.tapwire.cli.config.SettingsCatalog;
 import dev.tapwire.cli.config.SettingsResolver;
 import dev.tapwire.cli.state.RunState;
@@ -10,6 +11,7 @@ import dev.tapwire.cli.state.StateFile;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
@@ -71,6 +73,30 @@ abstract class SettingsCommand {
     }
     new CliConfig(settings);
     return settings;
+  }
+
+  /**
+   * Checks that a service alone knows where Kafka and the registry are.
+   *
+   * @throws ConfigException naming the missing setting and the ways to give it
+   */
+  static void requireKafka(Map<String, ?> settings) {
+    for (String[] required :
+        new String[][] {
+          {"kafka.bootstrap.servers", "--bootstrap-servers"},
+          {"kafka.schema.registry.url", "--schema-registry-url"}
+        }) {
+      Object value = settings.get(required[0]);
+      if (value == null || value.toString().isBlank()) {
+        throw new ConfigException(
+            required[0]
+                + " is required: give "
+                + required[1]
+                + ", "
+                + SettingNames.envName(required[0])
+                + " or the config file, or start tapwire run on the same --data-dir");
+      }
+    }
   }
 
   /** The command's own settings ({@code data.dir}, ports, topics). */

@@ -41,7 +41,8 @@ final class SinkCommand extends SettingsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> settings = ServiceSettings.forDataDir(dataDir(), resolveSettings(true));
-    Services.validate(settings, false, true);
+    requireKafka(settings);
+    Services.validate(settings, false, false, true);
     CliConfig cli = cliConfig(settings);
     TopicBootstrap.ensure(
         KafkaClients.adminProperties(settings),

@@ -2,6 +2,7 @@ package dev.tapwire.cli.config;
 
 import dev.tapwire.processor.ProcessorConfig;
 import dev.tapwire.proxy.ProxyConfig;
+import dev.tapwire.proxy.admin.AdminConfig;
 import dev.tapwire.proxy.publish.PublisherConfig;
 import dev.tapwire.sink.SinkConfig;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class SettingsCatalog {
         new Section("tapwire", CliConfig.CONFIG),
         new Section("proxy", ProxyConfig.configDef()),
         new Section("publisher", PublisherConfig.configDef()),
+        new Section("admin", AdminConfig.configDef()),
         new Section("processor", ProcessorConfig.configDef()),
         new Section("sink", SinkConfig.configDef()));
   }

@@ -1,12 +1,20 @@
 package dev.tapwire.cli.run;
 
+import dev.tapwire.processor.ProcessorConfig;
+import dev.tapwire.processor.StreamProcessorService;
 import dev.tapwire.proxy.ProxyConfig;
 import dev.tapwire.proxy.ProxyService;
+import dev.tapwire.proxy.admin.AdminConfig;
+import dev.tapwire.proxy.admin.AdminServer;
+import dev.tapwire.proxy.admin.CaptureHealthCheck;
 import dev.tapwire.proxy.publish.KafkaFlowPublisher;
 import dev.tapwire.proxy.publish.PublisherConfig;
 import dev.tapwire.sink.SinkConfig;
 import dev.tapwire.sink.SinkService;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,14 +33,65 @@ public final class Services {
    *
    * @throws org.apache.kafka.common.config.ConfigException naming the first invalid setting
    */
-  public static void validate(Map<String, ?> settings, boolean proxy, boolean sink) {
+  public static void validate(
+      Map<String, ?> settings, boolean proxy, boolean processor, boolean sink) {
     if (proxy) {
       new ProxyConfig(settings);
       new PublisherConfig(settings);
+      new AdminConfig(settings);
+    }
+    if (processor) {
+      new ProcessorConfig(settings);
     }
     if (sink) {
       new SinkConfig(settings);
     }
+  }
+
+  /**
+   * Starts the admin server ({@code /metrics}, {@code /healthz} with the capture check) unless
+   * {@code admin.enabled=false}.
+   *
+   * @return its bound port, or -1 when disabled
+   * @throws Exception if the port cannot be bound
+   */
+  public static int startAdmin(
+      Lifecycle lifecycle,
+      Map<String, ?> settings,
+      PrometheusMeterRegistry meters,
+      KafkaFlowPublisher publisher)
+      throws Exception {
+    AdminConfig config = new AdminConfig(settings);
+    if (!config.enabled()) {
+      return -1;
+    }
+    AdminServer admin =
+        lifecycle.start(
+            "admin server",
+            () -> {
+              AdminServer a =
+                  new AdminServer(config, meters, List.of(new CaptureHealthCheck(publisher)));
+              a.start();
+              return a;
+            });
+    return admin.port();
+  }
+
+  /**
+   * Starts the stream processor (Kafka Streams, exactly once).
+   *
+   * @throws Exception if a setting is invalid
+   */
+  public static StreamProcessorService startProcessor(Lifecycle lifecycle, Map<String, ?> settings)
+      throws Exception {
+    ProcessorConfig config = new ProcessorConfig(settings);
+    return lifecycle.start(
+        "stream processor",
+        () -> {
+          StreamProcessorService processor = new StreamProcessorService(config, Clock.systemUTC());
+          processor.start();
+          return processor;
+        });
   }
 
   /**

@@ -35,9 +35,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away certificate authority for tests (EC P-256, SHA256withECDSA), with one server
- * certificate for {@code localhost} and {@code 127.0.0.1}. Each instance is a new, unrelated CA, so
- * a client that was not given {@link #caCertificate()} rejects the server: that is how tests get an
- * "untrusted upstream".
+ * certificate for {@code localhost}, {@code 127.0.0.1} and {@code api.anthropic.com} (for tests
+ * that resolve that name to 127.0.0.1). Each instance is a new, unrelated CA, so a client that was
+ * not given {@link #caCertificate()} rejects the server: that is how tests get an "untrusted
+ * upstream".
  */
 public final class TestCertificateAuthority {
   private static final String SIGNATURE = "SHA256withECDSA";
@@ -85,7 +86,9 @@ public final class TestCertificateAuthority {
                   new GeneralNames(
                       new GeneralName[] {
                         new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        // lets end-to-end tests map api.anthropic.com to 127.0.0.1 (hosts file)
+                        new GeneralName(GeneralName.dNSName, "api.anthropic.com")
                       }));
       serverCertificate = sign(server, caKeys);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {

@@ -1,0 +1,171 @@
+package dev.tapwire.cli.e2e;
+
+import dev.tapwire.cli.state.RunState;
+import dev.tapwire.cli.state.StateFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built {@code tapwire.jar} as a separate process: {@code tapwire run} started and stopped
+ * (SIGTERM, like Ctrl-C), or a one-shot subcommand such as {@code tapwire sql}.
+ */
+final class TapwireProcess implements AutoCloseable {
+  static final Path JAR = Path.of(System.getProperty("tapwire.jar", "target/tapwire.jar"));
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final List<String> JVM_OPTIONS = List.of("-Xmx768m", "-XX:+UseSerialGC");
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+  private final RunState state;
+  private final Duration startup;
+
+  private TapwireProcess(
+      Process process, Path stdout, Path stderr, RunState state, Duration startup) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.state = state;
+    this.startup = startup;
+  }
+
+  /**
+   * Starts {@code tapwire run --data-dir dataDir args…} and waits until its state file says it is
+   * up.
+   *
+   * @throws IllegalStateException if it exits or is not up within 120 s
+   */
+  static TapwireProcess run(
+      Path dataDir, Path logDir, String name, List<String> jvmOptions, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString(), "run", "--data-dir", dataDir.toString()));
+    command.addAll(args);
+    Files.createDirectories(logDir);
+    Path out = logDir.resolve(name + ".out");
+    Path err = logDir.resolve(name + ".err");
+    long begin = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    StateFile stateFile = new StateFile(dataDir.resolve("tapwire.state.json"));
+    long deadline = begin + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      Optional<RunState> state = stateFile.readLive();
+      if (state.isPresent() && state.get().pid() == process.pid()) {
+        return new TapwireProcess(
+            process, out, err, state.get(), Duration.ofNanos(System.nanoTime() - begin));
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "tapwire run exited with " + process.exitValue() + ":\n" + tail(err));
+      }
+      Thread.sleep(50);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("tapwire run not up within 120 s:\n" + tail(err));
+  }
+
+  /** Runs a one-shot subcommand and returns its exit code and output. */
+  static Result oneShot(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-jar", JAR.toString()));
+    command.addAll(args);
+    Path out = Files.createTempFile("tapwire-oneshot", ".out");
+    Path err = Files.createTempFile("tapwire-oneshot", ".err");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("tapwire " + args + " did not finish within 120 s");
+      }
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** Exit code and output of a one-shot subcommand. */
+  record Result(int exitCode, String out, String err) {}
+
+  RunState state() {
+    return state;
+  }
+
+  /** From process start to its state file naming it (JVM start included). */
+  Duration startup() {
+    return startup;
+  }
+
+  /** Resident set size of the process, bytes (Linux {@code /proc/<pid>/status}). */
+  long residentBytes() throws IOException {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS for " + process.pid());
+  }
+
+  String stdout() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  String stderrTail() {
+    return tail(stderr);
+  }
+
+  /**
+   * Stops it like Ctrl-C (SIGTERM runs the shutdown hook) and waits for the exit.
+   *
+   * @return the exit code
+   */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("tapwire run did not stop within 60 s:\n" + tail(stderr));
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+}
