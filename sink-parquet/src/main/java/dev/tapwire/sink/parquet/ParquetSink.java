@@ -369,6 +369,7 @@ public final class ParquetSink<V> implements Runnable {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
+      poison.keySet().removeIf(k -> partitions.contains(k.tp()));
       for (TopicPartition tp : partitions) {
         writers.remove(tp);
         nextOffset.remove(tp);

@@ -5,6 +5,7 @@ import dev.tapwire.sink.TestCalls;
 import dev.tapwire.sink.audit.AuditCallUpsert;
 import dev.tapwire.sink.audit.AuditDatabase;
 import dev.tapwire.sink.audit.TestPostgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,13 +39,29 @@ public final class AuditUpsertBenchmark {
         calls,
         batch);
     String pg = TestPostgres.get().newDatabase();
-    run("postgresql", new AuditDatabase(pg, "postgres", null), calls, batch);
+    run("postgresql (fsync off)", new AuditDatabase(pg, "postgres", null), calls, batch);
     run(
-        "postgresql reWriteBatchedInserts",
+        "postgresql (fsync off) reWriteBatchedInserts",
         new AuditDatabase(
             TestPostgres.get().newDatabase() + "?reWriteBatchedInserts=true", "postgres", null),
         calls,
         batch);
+    // zonky starts PostgreSQL with -F (fsync off) and synchronous_commit=off; later -c options
+    // override both, so this server is durable like a production one
+    try (EmbeddedPostgres durable =
+        EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .start()) {
+      String url = "jdbc:postgresql://127.0.0.1:" + durable.getPort() + "/postgres";
+      try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", null);
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SHOW fsync")) {
+        rs.next();
+        System.out.println("durable server: fsync=" + rs.getString(1));
+      }
+      run("postgresql (fsync on)", new AuditDatabase(url, "postgres", null), calls, batch);
+    }
     System.exit(0);
   }
 
