@@ -48,25 +48,30 @@ public final class BrokerStartupBenchmark {
       Path dir = Files.createTempDirectory("tapwire-broker-bench-");
       try {
         long startNanos = System.nanoTime();
+        long cpuStart = processCpuMs();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir).build();
         broker.start();
         long coldMs = (System.nanoTime() - startNanos) / 1_000_000;
+        long coldCpuMs = processCpuMs() - cpuStart;
         String memory = memory();
         broker.close();
-        System.out.printf("cold start %d: %5d ms  (%s)%n", i, coldMs, memory);
+        System.out.printf(
+            "cold start %d: %5d ms, process CPU %5d ms  (%s)%n", i, coldMs, coldCpuMs, memory);
 
         for (int r = 1; r <= runs; r++) {
           long restartNanos = System.nanoTime();
+          long restartCpuStart = processCpuMs();
           EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().dataDir(dir).build();
           again.start();
           long restartMs = (System.nanoTime() - restartNanos) / 1_000_000;
+          long restartCpuMs = processCpuMs() - restartCpuStart;
           String restartMemory = memory();
           long closeNanos = System.nanoTime();
           again.close();
           long closeMs = (System.nanoTime() - closeNanos) / 1_000_000;
           System.out.printf(
-              "  restart %d.%d: %5d ms, close %4d ms  (%s)%n",
-              i, r, restartMs, closeMs, restartMemory);
+              "  restart %d.%d: %5d ms, process CPU %5d ms, close %4d ms  (%s)%n",
+              i, r, restartMs, restartCpuMs, closeMs, restartMemory);
         }
       } finally {
         deleteRecursively(dir);
@@ -82,9 +87,16 @@ public final class BrokerStartupBenchmark {
       long startMs = (System.nanoTime() - startNanos) / 1_000_000;
       long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
       System.out.printf(
-          "%s: start %5d ms, JVM uptime at ready %5d ms  (%s)%n",
-          formatted ? "restart" : "cold start", startMs, uptimeMs, memory());
+          "%s: start %5d ms, JVM uptime at ready %5d ms, process CPU since JVM start %5d ms  (%s)%n",
+          formatted ? "restart" : "cold start", startMs, uptimeMs, processCpuMs(), memory());
     }
+  }
+
+  /** CPU time of all threads of this JVM, in milliseconds (less sensitive to other load). */
+  private static long processCpuMs() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1_000_000;
   }
 
   private static String memory() throws IOException {
