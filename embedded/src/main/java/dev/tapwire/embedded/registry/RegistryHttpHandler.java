@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /subjects/{s}/versions} (register, answers {@code {"id":n}}), {@code POST
  *       /subjects/{s}} (look up, answers subject, id, version, schema);
  *   <li>{@code GET /subjects/{s}/versions/{v|latest}} and {@code .../schema};
- *   <li>{@code GET /schemas/ids/{id}} (answers {@code {"schema":text}});
+ *   <li>{@code GET /schemas/ids/{id}} (answers {@code {"schema":text}}), {@code GET /schemas/types}
+ *       (answers {@code ["AVRO"]});
  *   <li>{@code GET|PUT /config}, {@code GET|PUT /config/{s}} ({@code ?defaultToGlobal=true});
  *   <li>{@code POST /compatibility/subjects/{s}/versions/{v|latest}} (answers {@code
  *       {"is_compatible":bool}}).
@@ -121,6 +122,9 @@ final class RegistryHttpHandler implements HttpHandler {
         }
       }
       case "schemas" -> {
+        if (n == 2 && path.get(1).equals("types") && method.equals("GET")) {
+          return ok(json.createArrayNode().add("AVRO"));
+        }
         if (n == 3 && path.get(1).equals("ids") && method.equals("GET")) {
           int id = intSegment(path.get(2), "schema id", SchemaRegistryException.SCHEMA_NOT_FOUND);
           return ok(json.createObjectNode().put("schema", registry.schemaById(id).toString()));

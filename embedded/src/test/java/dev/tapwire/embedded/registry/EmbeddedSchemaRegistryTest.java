@@ -136,6 +136,7 @@ class EmbeddedSchemaRegistryTest {
     assertThat(client.getLatest("things-value").version()).isEqualTo(2);
     assertThat(client.getVersion("things-value", 1).id()).isEqualTo(id);
     assertThat(client.subjects()).containsExactly("things-value");
+    assertThat(get("/schemas/types").body.toString()).isEqualTo("[\"AVRO\"]");
     JsonNode versions = get("/subjects/things-value/versions").body;
     assertThat(versions.toString()).isEqualTo("[1,2]");
     assertThat(cleanupPolicy(registryTopic)).isEqualTo("compact");
