@@ -5,9 +5,11 @@ import dev.tapwire.avro.FlowError;
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.avro.Tunnel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -36,9 +38,20 @@ public final class FlowAssembler<E> {
     void flow(String flowId, List<E> events, boolean complete);
   }
 
+  /** How many finished flow ids are remembered to drop re-published duplicates. */
+  public static final int FINISHED_REMEMBERED = 100_000;
+
   private final Predicate<FlowEvent> opens;
   private final Handler<E> handler;
   private final Map<String, Open<E>> open = new LinkedHashMap<>();
+  private final Set<String> finished =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > FINISHED_REMEMBERED;
+            }
+          });
 
   /**
    * @param opens decides, for a sequence-0 event, whether its flow is gathered
@@ -54,10 +67,11 @@ public final class FlowAssembler<E> {
     long seq = event.getSeq();
     Object payload = event.getPayload();
     if (seq == 0) {
-      if (open.containsKey(flowId) || !opens.test(event)) {
+      if (open.containsKey(flowId) || finished.contains(flowId) || !opens.test(event)) {
         return;
       }
       if (payload instanceof Tunnel || payload instanceof FlowError) {
+        finished.add(flowId);
         handler.flow(flowId, List.of(element), true);
         return;
       }
@@ -74,6 +88,7 @@ public final class FlowAssembler<E> {
     flow.events.add(element);
     if (payload instanceof FlowEnd) {
       open.remove(flowId);
+      finished.add(flowId);
       handler.flow(flowId, flow.events, true);
     }
   }

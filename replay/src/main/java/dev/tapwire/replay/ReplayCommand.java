@@ -159,7 +159,12 @@ public final class ReplayCommand implements Callable<Integer> {
     Map<String, Object> client = new HashMap<>();
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     Map<String, Object> serdeConfig = Map.of("schema.registry.url", schemaRegistryUrl);
-    String targetTopic = Topics.flowsReplay(target);
+    String targetTopic;
+    try {
+      targetTopic = Topics.flowsReplay(target);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage(), e);
+    }
     ReplayProgress progress =
         new ReplayProgress(
             spec.commandLine().getErr(),

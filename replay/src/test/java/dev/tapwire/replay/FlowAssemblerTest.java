@@ -86,6 +86,18 @@ class FlowAssemblerTest {
   }
 
   @Test
+  void shouldIgnoreAFlowRepublishedAfterItWasHandedOver() {
+    UUID flow = UUID.randomUUID();
+    add(flow, 0, head("h"));
+    add(flow, 1, end());
+    add(flow, 0, head("h"));
+    add(flow, 1, end());
+    assembler.finish();
+
+    assertThat(handed).containsExactly(new Handed(flow.toString(), List.of(0L, 1L), true));
+  }
+
+  @Test
   void shouldTreatLoneFlowErrorAsCompleteAndHandOverOpenFlowsAsIncompleteAtFinish() {
     UUID error = UUID.randomUUID();
     UUID open = UUID.randomUUID();

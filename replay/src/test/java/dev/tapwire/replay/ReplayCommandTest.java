@@ -130,5 +130,14 @@ class ReplayCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--to (2026-11-15T00:00:00Z) must be after --from");
+    Run badName =
+        run(
+            "--from", "2026-11-15",
+            "--to", "2026-11-16",
+            "--target", "no spaces",
+            "--bootstrap-servers", "127.0.0.1:1",
+            "--schema-registry-url", "http://127.0.0.1:1");
+    assertThat(badName.exitCode()).isEqualTo(2);
+    assertThat(badName.err()).contains("--target: replay name must be");
   }
 }
