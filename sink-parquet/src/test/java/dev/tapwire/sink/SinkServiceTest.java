@@ -340,6 +340,29 @@ class SinkServiceTest {
     }
   }
 
+  @Test
+  void shouldPublishOpenFilesAndCommitWhenClosed() throws Exception {
+    List<CallRecord> sent = produceCalls(0, 10);
+    Map<String, Object> c = config(false, false);
+    c.put(SinkConfig.IDLE_CLOSE_MS_CONFIG, 3_600_000L);
+    c.put(SinkConfig.ROTATE_MAX_OPEN_MS_CONFIG, 3_600_000L);
+    SinkService service = new SinkService(new SinkConfig(c));
+    service.start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> service.parquetSink("calls").rowsWritten() == 10);
+    assertThat(parquetRows("calls")).isZero();
+    service.close();
+    assertCallsDatasetHoldsExactly(sent);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        env.admin()
+            .listConsumerGroupOffsets(group + ".calls-parquet")
+            .partitionsToOffsetAndMetadata()
+            .get();
+    assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum())
+        .isEqualTo(10);
+  }
+
   /** Throws once, the first time the commit reaches {@code stage}. */
   static final class CrashOnce implements FaultInjector {
     final CommitStage stage;
