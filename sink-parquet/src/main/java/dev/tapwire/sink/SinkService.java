@@ -50,6 +50,8 @@ public final class SinkService implements AutoCloseable {
   private final Clock clock;
   private final FaultInjector faults;
   private final List<Worker> workers = new ArrayList<>();
+  // clients created by a start() in progress, closed if it fails
+  private final List<AutoCloseable> created = new ArrayList<>();
 
   /** A service on the system UTC clock. */
   public SinkService(SinkConfig config) {
@@ -68,56 +70,82 @@ public final class SinkService implements AutoCloseable {
   }
 
   /**
-   * Starts the sinks.
+   * Starts the sinks. If a sink cannot be created, the clients created so far are closed and the
+   * service can be started again.
    *
    * @throws IllegalStateException if already started
+   * @throws IllegalArgumentException for an unsupported audit JDBC URL
    * @throws org.apache.kafka.common.KafkaException if a client cannot be created
    */
   public synchronized void start() {
     if (!workers.isEmpty()) {
       throw new IllegalStateException("already started");
     }
-    ParquetSink<CallRecord> calls =
-        parquetSink(
-            new CallsDataset(),
-            CallRecord.class,
-            config.getString(SinkConfig.CALLS_TOPIC_CONFIG),
-            config.getString(SinkConfig.CALLS_DLQ_TOPIC_CONFIG));
-    workers.add(new Worker("calls-parquet", calls::run, calls::stop, calls::awaitStopped));
-    if (config.getBoolean(SinkConfig.FLOWS_ARCHIVE_ENABLED_CONFIG)) {
-      ParquetSink<FlowEvent> flows =
+    try {
+      ParquetSink<CallRecord> calls =
           parquetSink(
-              new FlowsDataset(),
-              FlowEvent.class,
-              config.getString(SinkConfig.FLOWS_TOPIC_CONFIG),
-              config.getString(SinkConfig.FLOWS_DLQ_TOPIC_CONFIG));
-      workers.add(new Worker("flows-parquet", flows::run, flows::stop, flows::awaitStopped));
+              new CallsDataset(),
+              CallRecord.class,
+              config.getString(SinkConfig.CALLS_TOPIC_CONFIG),
+              config.getString(SinkConfig.CALLS_DLQ_TOPIC_CONFIG));
+      workers.add(new Worker("calls-parquet", calls::run, calls::stop, calls::awaitStopped));
+      if (config.getBoolean(SinkConfig.FLOWS_ARCHIVE_ENABLED_CONFIG)) {
+        ParquetSink<FlowEvent> flows =
+            parquetSink(
+                new FlowsDataset(),
+                FlowEvent.class,
+                config.getString(SinkConfig.FLOWS_TOPIC_CONFIG),
+                config.getString(SinkConfig.FLOWS_DLQ_TOPIC_CONFIG));
+        workers.add(new Worker("flows-parquet", flows::run, flows::stop, flows::awaitStopped));
+      }
+      if (config.getBoolean(SinkConfig.AUDIT_ENABLED_CONFIG)) {
+        audit = auditSink();
+        workers.add(new Worker("audit", audit::run, audit::stop, audit::awaitStopped));
+      }
+    } catch (RuntimeException e) {
+      for (int i = created.size() - 1; i >= 0; i--) {
+        try {
+          created.get(i).close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      created.clear();
+      workers.clear();
+      parquetSinks.clear();
+      audit = null;
+      throw e;
     }
-    if (config.getBoolean(SinkConfig.AUDIT_ENABLED_CONFIG)) {
-      audit = auditSink();
-      workers.add(new Worker("audit", audit::run, audit::stop, audit::awaitStopped));
-    }
+    created.clear(); // the sinks own their clients now
     workers.forEach(Worker::start);
     log.info("Sink started: {} into {}", workers, config.parquetRoot());
+  }
+
+  private <T extends AutoCloseable> T track(T client) {
+    created.add(client);
+    return client;
   }
 
   private final Map<String, ParquetSink<?>> parquetSinks = new HashMap<>();
   private AuditSink audit;
 
   private AuditSink auditSink() {
+    AuditDatabase database =
+        new AuditDatabase(
+            config.auditJdbcUrl(),
+            config.getString(SinkConfig.AUDIT_JDBC_USER_CONFIG),
+            config.auditJdbcPassword());
     Map<String, Object> consumerProps = consumerProperties("audit");
     consumerProps.put(
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt(SinkConfig.AUDIT_BATCH_MAX_CONFIG));
     return new AuditSink(
-        new AuditDatabase(
-            config.auditJdbcUrl(),
-            config.getString(SinkConfig.AUDIT_JDBC_USER_CONFIG),
-            config.auditJdbcPassword()),
+        database,
         config.getString(SinkConfig.CALLS_TOPIC_CONFIG),
-        new KafkaConsumer<>(
-            consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        track(
+            new KafkaConsumer<>(
+                consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())),
         AvroSerdes.specific(CallRecord.class, config.kafkaProperties(), false).deserializer(),
-        deadLetters(config.getString(SinkConfig.CALLS_DLQ_TOPIC_CONFIG), AUDIT_APPLICATION),
+        track(deadLetters(config.getString(SinkConfig.CALLS_DLQ_TOPIC_CONFIG), AUDIT_APPLICATION)),
         config.pollTimeout(),
         Duration.ofSeconds(1));
   }
@@ -140,12 +168,13 @@ public final class SinkService implements AutoCloseable {
                 config.rotation(),
                 config.parquetFiles(),
                 config.pollTimeout()),
-            new KafkaConsumer<>(
-                consumerProperties(dataset.name() + "-parquet"),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()),
+            track(
+                new KafkaConsumer<>(
+                    consumerProperties(dataset.name() + "-parquet"),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())),
             deserializer,
-            deadLetters(dlqTopic, PARQUET_APPLICATION),
+            track(deadLetters(dlqTopic, PARQUET_APPLICATION)),
             clock,
             faults);
     parquetSinks.put(dataset.name(), sink);

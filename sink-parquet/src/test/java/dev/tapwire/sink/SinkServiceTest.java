@@ -363,6 +363,31 @@ class SinkServiceTest {
         .isEqualTo(10);
   }
 
+  @Test
+  void shouldRefuseAnUnsupportedAuditDatabaseAndStartAfterwardsWithAValidOne() throws Exception {
+    List<CallRecord> sent = produceCalls(0, 5);
+    Map<String, Object> bad = config(true, false);
+    bad.put(SinkConfig.AUDIT_JDBC_URL_CONFIG, "jdbc:mysql://127.0.0.1/audit");
+    try (SinkService service = new SinkService(new SinkConfig(bad))) {
+      for (int attempt = 0; attempt < 2; attempt++) { // a failed start leaves nothing started
+        org.assertj.core.api.Assertions.assertThatThrownBy(service::start)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("jdbc:mysql://127.0.0.1/audit");
+      }
+    }
+    try (SinkService service = new SinkService(new SinkConfig(config(true, false)))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(parquetRows("calls")).isEqualTo(5);
+                assertThat(auditRows()).isEqualTo(5);
+              });
+    }
+    assertCallsDatasetHoldsExactly(sent);
+  }
+
   /** Throws once, the first time the commit reaches {@code stage}. */
   static final class CrashOnce implements FaultInjector {
     final CommitStage stage;

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * <topic>+<partition>+<startOffset>.<random>.tmp} next to their final place, published by an atomic
  * rename followed by an fsync of the directory, and deleted on start; committed files are named by
  * {@link DataFileName}, whose highest end offset per topic partition is where the sink resumes.
+ *
+ * <p>One sink process owns a dataset directory: {@link #recover()} deletes every temporary file in
+ * it, including those of another process writing there.
  */
 public final class DatasetDirectory {
 
