@@ -136,6 +136,14 @@ public final class ReplayCommand implements Callable<Integer> {
   Duration progressInterval;
 
   @Option(
+      names = "--kafka-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Extra Kafka client setting, repeatable (e.g. security.protocol=SSL,"
+              + " ssl.truststore.location=...).")
+  Map<String, String> kafkaProperties = new HashMap<>();
+
+  @Option(
       names = "--bootstrap-servers",
       descriptionKey = "kafka.bootstrap.servers",
       description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
@@ -156,7 +164,7 @@ public final class ReplayCommand implements Callable<Integer> {
     if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
     }
-    Map<String, Object> client = new HashMap<>();
+    Map<String, Object> client = new HashMap<>(kafkaProperties);
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     Map<String, Object> serdeConfig = Map.of("schema.registry.url", schemaRegistryUrl);
     String targetTopic;

@@ -2,6 +2,7 @@ package dev.tapwire.replay;
 
 import static dev.tapwire.replay.FlowBuilder.headers;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.replay.kafka.KafkaFlowSource;
@@ -10,8 +11,10 @@ import dev.tapwire.replay.parquet.ParquetFlowSource;
 import dev.tapwire.replay.range.FlowSelector;
 import dev.tapwire.replay.range.TimeRange;
 import dev.tapwire.schemas.Topics;
+import dev.tapwire.serde.AvroSerdes;
 import dev.tapwire.testkit.KafkaEnvironment;
 import dev.tapwire.testkit.KafkaExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -177,6 +183,73 @@ class ReplayTest {
     assertThat(whole.flowsCopied()).isEqualTo(1);
     assertThat(whole.flowsIncomplete()).isZero();
     assertThat(whole.eventsCopied()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldSkipAndCountRecordsThatAreNotFlowEventsAndCopyTheRest(KafkaEnvironment env) {
+    List<FlowEvent> good = messages(from.plusSeconds(2), "api.anthropic.com", "/v1/messages");
+    String raw = env.uniqueName("raw");
+    env.createTopic(raw, 1);
+    Map<String, Object> props = env.producerProperties();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(
+              raw,
+              null,
+              from.plusSeconds(1).toEpochMilli(),
+              "poison".getBytes(StandardCharsets.UTF_8),
+              new byte[] {0, 0, 0, 0, 42, 1, 2, 3}));
+      producer.send(
+          new ProducerRecord<>(
+              raw,
+              null,
+              from.plusSeconds(1).toEpochMilli(),
+              "plain".getBytes(StandardCharsets.UTF_8),
+              "not avro at all".getBytes(StandardCharsets.UTF_8)));
+    }
+    RawTopic.produce(env, raw, List.of(good));
+    String name = env.uniqueName("poison");
+
+    ReplaySummary summary =
+        replayFromKafka(env, raw, name, FlowSelector.of(new TimeRange(from, to)));
+
+    assertThat(summary.undecodable()).isEqualTo(2);
+    assertThat(summary.flowsCopied()).isEqualTo(1);
+    assertThat(summary.eventsCopied()).isEqualTo(good.size());
+    assertThat(RawTopic.read(env, Topics.flowsReplay(name)).keySet()).containsExactly(id(good));
+  }
+
+  @Test
+  void shouldStopWithoutSkippingAnythingWhenTheSchemaRegistryIsUnreachable(KafkaEnvironment env) {
+    List<FlowEvent> good = messages(from.plusSeconds(2), "api.anthropic.com", "/v1/messages");
+    String raw = env.uniqueName("raw");
+    env.createTopic(raw, 1);
+    RawTopic.produce(env, raw, List.of(good));
+    Map<String, Object> client =
+        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
+    Serde<FlowEvent> unreachable =
+        AvroSerdes.specific(
+            FlowEvent.class,
+            Map.of("schema.registry.url", "http://127.0.0.1:1", "schema.registry.max.retries", 0),
+            false);
+    String topic = Topics.flowsReplay(env.uniqueName("down"));
+
+    try (KafkaFlowSource source =
+            new KafkaFlowSource(client, raw, unreachable.deserializer(), Duration.ofMinutes(5));
+        KafkaReplayTarget target = new KafkaReplayTarget(client, topic, 2)) {
+      target.open(1);
+      assertThatThrownBy(
+              () ->
+                  Replayer.replay(
+                      source,
+                      target,
+                      FlowSelector.of(new TimeRange(from, to)),
+                      ReplayProgress.silent(Clock.systemUTC())))
+          .isInstanceOf(ReplayException.class)
+          .hasMessageContaining("because of the schema registry; nothing was skipped");
+    }
+    assertThat(RawTopic.read(env, topic)).isEmpty();
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.replay.FlowAssembler;
 import dev.tapwire.replay.FlowSource;
 import dev.tapwire.replay.RecordedFlow;
+import dev.tapwire.replay.ReplayException;
 import dev.tapwire.replay.ReplayProgress;
 import dev.tapwire.replay.range.FlowSelector;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,18 @@ public final class KafkaFlowSource implements FlowSource {
       }
       return event;
     } catch (RuntimeException e) {
+      if (RegistryOutage.causedBy(e)) {
+        throw new ReplayException(
+            "cannot decode "
+                + record.topic()
+                + "-"
+                + record.partition()
+                + "@"
+                + record.offset()
+                + " because of the schema registry; nothing was skipped, rerun when it is back: "
+                + e.getMessage(),
+            e);
+      }
       log.warn(
           "Skipping record {}-{}@{}: not a FlowEvent ({})",
           record.topic(),

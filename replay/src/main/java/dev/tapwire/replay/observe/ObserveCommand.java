@@ -52,6 +52,14 @@ public final class ObserveCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--kafka-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Extra Kafka client setting, repeatable (e.g. security.protocol=SSL,"
+              + " ssl.truststore.location=...).")
+  Map<String, String> kafkaProperties = new HashMap<>();
+
+  @Option(
       names = "--bootstrap-servers",
       descriptionKey = "kafka.bootstrap.servers",
       description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
@@ -71,7 +79,7 @@ public final class ObserveCommand implements Callable<Integer> {
     if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
     }
-    Map<String, Object> client = new HashMap<>();
+    Map<String, Object> client = new HashMap<>(kafkaProperties);
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     Observation observation;
     try (Serde<FlowEvent> serde =

@@ -2,6 +2,8 @@ package dev.tapwire.replay.observe;
 
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.replay.FlowAssembler;
+import dev.tapwire.replay.ReplayException;
+import dev.tapwire.replay.kafka.RegistryOutage;
 import dev.tapwire.replay.kafka.TopicScanner;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Observes every flow of a raw or replay topic, from its earliest offset up to the end offsets
  * taken at start (so it ends on a busy topic). Flows are gathered whole ({@link FlowAssembler});
  * flows still open at the end are observed with what was read. Records that are not FlowEvents are
- * logged with topic, partition and offset and counted ({@code records_not_flow_events}).
+ * logged with topic, partition and offset and counted ({@code records_not_flow_events}); a schema
+ * registry failure ({@link RegistryOutage}) stops the run with a {@link ReplayException}.
  */
 public final class TopicObserver {
   private static final Logger log = LoggerFactory.getLogger(TopicObserver.class);
@@ -50,6 +53,18 @@ public final class TopicObserver {
           try {
             event = deserializer.deserialize(record.topic(), record.value());
           } catch (RuntimeException e) {
+            if (RegistryOutage.causedBy(e)) {
+              throw new ReplayException(
+                  "cannot decode "
+                      + record.topic()
+                      + "-"
+                      + record.partition()
+                      + "@"
+                      + record.offset()
+                      + " because of the schema registry: "
+                      + e.getMessage(),
+                  e);
+            }
             event = null;
             log.warn(
                 "Skipping record {}-{}@{}: not a FlowEvent ({})",
