@@ -60,7 +60,8 @@ public final class ParquetViews {
     return List.copyOf(missing);
   }
 
-  static boolean hasParquetFile(Path dataset) {
+  /** True when {@code dataset} holds at least one finished {@code .parquet} file. */
+  public static boolean hasParquetFile(Path dataset) {
     if (!Files.isDirectory(dataset)) {
       return false;
     }

@@ -175,6 +175,18 @@ class TapwireRunIT {
         awaitAuditRows(data, calls);
         assertCallsThroughTapwireSql(data, calls);
         assertAuditTableHoldsTheSameCalls(data);
+
+        TapwireProcess.Result status =
+            TapwireProcess.oneShot(List.of("status", "--data-dir", data.toString()));
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out())
+            .as(status.out())
+            .containsPattern("tapwire run: +up \\(pid " + run.state().pid())
+            .containsPattern("flows captured: +2 since start")
+            .containsPattern("spool depth: +0 events")
+            .containsPattern("calls \\(Parquet\\): +" + calls + "\n")
+            .containsPattern("audit rows \\(SQLite\\): +" + calls + "\n")
+            .containsPattern("lag tapwire-processor: +0 offsets");
         run.stop();
       }
     } finally {
