@@ -21,6 +21,7 @@ public final class ReplayProgress {
   private Instant lastShown;
   private boolean showedOnTerminal;
 
+  private long expected;
   private long scanned;
   private long undecodable;
   private long flowsCopied;
@@ -47,6 +48,14 @@ public final class ReplayProgress {
   /** Progress that shows nothing and only counts (for tests and library use). */
   public static ReplayProgress silent(Clock clock) {
     return new ReplayProgress(null, false, clock, Duration.ofDays(1));
+  }
+
+  /**
+   * The source expects to read about {@code records} records (an upper bound); the display then
+   * shows a bar and a percentage.
+   */
+  public void expect(long records) {
+    expected = records;
   }
 
   /** {@code n} more source records were read. */
@@ -78,6 +87,9 @@ public final class ReplayProgress {
 
   /** Ends the display (a final newline on a terminal) and returns the totals. */
   public ReplaySummary finish() {
+    if (expected > 0) {
+      expected = scanned; // the scan is over: show it complete
+    }
     if (out != null && terminal && showedOnTerminal) {
       out.print(line());
       out.println();
@@ -116,14 +128,24 @@ public final class ReplayProgress {
     double seconds = Math.max(0.001, Duration.between(started, clock.instant()).toMillis() / 1e3);
     return String.format(
         Locale.ROOT,
-        "\r[replay] %,d records scanned (%,.0f/s) | %,d flows copied, %,d skipped | %,d events |"
+        "\r[replay] %s%,d records scanned (%,.0f/s) | %,d flows copied, %,d skipped | %,d events |"
             + " %s   ",
+        bar(),
         scanned,
         scanned / seconds,
         flowsCopied,
         flowsSkipped,
         events,
         formatBytes(bytes));
+  }
+
+  private String bar() {
+    if (expected <= 0) {
+      return "";
+    }
+    int percent = (int) Math.min(100, scanned * 100 / expected);
+    int filled = percent / 5;
+    return "[" + "#".repeat(filled) + "-".repeat(20 - filled) + "] " + percent + "% ";
   }
 
   /** Bytes in B, KiB, MiB or GiB with one decimal. */

@@ -86,7 +86,11 @@ class ReplayCommandTest {
     assertThat(first.out())
         .contains("2 flows copied (0 incomplete), 0 skipped as already present, 10 events")
         .contains("target: " + Topics.flowsReplay(name));
-    assertThat(first.err()).contains("[replay]").contains("flows copied").contains("/s)");
+    assertThat(first.err())
+        .contains("[replay] [")
+        .contains("% ")
+        .contains("flows copied")
+        .contains("/s)");
     assertThat(second.exitCode()).isZero();
     assertThat(second.out())
         .contains("0 flows copied (0 incomplete), 2 skipped as already present");

@@ -73,6 +73,25 @@ class ReplayProgressTest {
   }
 
   @Test
+  void shouldShowABarAndPercentageWhenTheSourceKnowsItsSizeAndEndAtHundredPercent() {
+    ManualClock clock = new ManualClock();
+    StringWriter out = new StringWriter();
+    ReplayProgress progress = new ReplayProgress(new PrintWriter(out), true, clock, Duration.ZERO);
+
+    progress.expect(400);
+    clock.now = clock.now.plusSeconds(1);
+    progress.scanned(100);
+    clock.now = clock.now.plusSeconds(1);
+    progress.scanned(200);
+    progress.finish();
+
+    assertThat(out.toString())
+        .contains("\r[replay] [#####---------------] 25% 100 records scanned (100/s)")
+        .contains("\r[replay] [###############-----] 75% 300 records scanned (150/s)")
+        .contains("\r[replay] [####################] 100% 300 records scanned (150/s)");
+  }
+
+  @Test
   void shouldRewriteOneLineOnATerminalAndEndItWithANewline() {
     ManualClock clock = new ManualClock();
     StringWriter out = new StringWriter();

@@ -86,7 +86,8 @@ public final class KafkaFlowSource implements FlowSource {
                   new RecordedFlow.Event(
                       event.getSeq(), event.getEventTime().toEpochMilli(), record.value())));
         },
-        progress::scanned);
+        progress::scanned,
+        progress::expect);
     assembler.finish();
   }
 

@@ -66,16 +66,34 @@ public final class TopicScanner {
       Optional<Instant> stopAfter,
       Consumer<ConsumerRecord<byte[], byte[]>> records,
       java.util.function.LongConsumer batches) {
+    scan(topic, startTime, stopAfter, records, batches, planned -> {});
+  }
+
+  /**
+   * Like {@link #scan(String, Optional, Optional, Consumer, java.util.function.LongConsumer)};
+   * {@code planned} is told once, before reading, how many offsets lie between the start and end
+   * offsets (an upper bound of the records read: transaction markers and the stop time lower it).
+   */
+  public void scan(
+      String topic,
+      Optional<Instant> startTime,
+      Optional<Instant> stopAfter,
+      Consumer<ConsumerRecord<byte[], byte[]>> records,
+      java.util.function.LongConsumer batches,
+      java.util.function.LongConsumer planned) {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties)) {
       List<TopicPartition> partitions = partitions(consumer, topic);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA_TIMEOUT);
       Map<TopicPartition, Long> start = startOffsets(consumer, partitions, startTime, end);
       Set<TopicPartition> active = new HashSet<>();
+      long total = 0;
       for (TopicPartition tp : partitions) {
         if (start.get(tp) < end.get(tp)) {
           active.add(tp);
+          total += end.get(tp) - start.get(tp);
         }
       }
+      planned.accept(total);
       consumer.assign(active);
       for (TopicPartition tp : active) {
         consumer.seek(tp, start.get(tp));
