@@ -28,6 +28,8 @@ import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,18 @@ class ReplayTest {
     assertThat(summary.flowsSkipped()).isZero();
     assertThat(summary.eventsCopied()).isEqualTo(events);
     assertThat(RawTopic.partitions(env, Topics.flowsReplay(name))).isEqualTo(3);
+    ConfigResource resource =
+        new ConfigResource(ConfigResource.Type.TOPIC, Topics.flowsReplay(name));
+    assertThat(
+            env.admin()
+                .describeConfigs(List.of(resource))
+                .all()
+                .get()
+                .get(resource)
+                .get(TopicConfig.RETENTION_MS_CONFIG)
+                .value())
+        .as("old event times must not expire the replay")
+        .isEqualTo("-1");
   }
 
   @Test

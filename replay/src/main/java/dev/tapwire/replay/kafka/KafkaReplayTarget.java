@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -38,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records keep the source key bytes; the partition is chosen by the default partitioner (murmur2
  * of the key), so with the raw topic's partition count a flow lands in the same partition number;
- * the record timestamp is the event's {@code event_time}.
+ * the record timestamp is the event's {@code event_time}. Because those timestamps may be older
+ * than any retention (a replay from the Parquet archive), a topic created here gets {@code
+ * retention.ms=-1}: a replay topic is kept until it is deleted. An existing topic keeps its
+ * configuration.
  */
 public final class KafkaReplayTarget implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaReplayTarget.class);
@@ -156,7 +160,10 @@ public final class KafkaReplayTarget implements AutoCloseable {
   private boolean createIfAbsent(int partitions) {
     try (Admin admin = Admin.create(clientProperties)) {
       admin
-          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, Optional.of(partitions), Optional.empty())
+                      .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
           .all()
           .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       log.info("Created replay topic {} with {} partitions", topic, partitions);
