@@ -155,7 +155,12 @@ public final class AuditSink implements Runnable {
       return;
     }
     deadLetters.flush();
-    consumer.commitSync(next);
+    try {
+      consumer.commitSync(next);
+    } catch (WakeupException e) {
+      // stop() woke the consumer while it was committing; the wakeup is consumed, commit again
+      consumer.commitSync(next);
+    }
   }
 
   private void rewind(Map<TopicPartition, Long> first, ConsumerRecords<byte[], byte[]> records) {

@@ -261,7 +261,12 @@ public final class ParquetSink<V> implements Runnable {
       return;
     }
     deadLetters.flush();
-    consumer.commitSync(offsets);
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      // stop() woke the consumer while it was committing; the wakeup is consumed, commit again
+      consumer.commitSync(offsets);
+    }
     offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
   }
 
@@ -354,7 +359,13 @@ public final class ParquetSink<V> implements Runnable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      Map<TopicPartition, OffsetAndMetadata> kafka = consumer.committed(Set.copyOf(partitions));
+      // the seeks below are what makes resuming exact, so a pending wakeup must not skip them
+      Map<TopicPartition, OffsetAndMetadata> kafka;
+      try {
+        kafka = consumer.committed(Set.copyOf(partitions));
+      } catch (WakeupException e) {
+        kafka = consumer.committed(Set.copyOf(partitions));
+      }
       for (TopicPartition tp : partitions) {
         Long fromFiles = resumeFromFiles.get(tp);
         OffsetAndMetadata fromKafka = kafka.get(tp);
