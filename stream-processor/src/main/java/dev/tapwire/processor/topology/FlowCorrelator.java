@@ -108,13 +108,14 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
     Bytes flowKey = flowKey(flowId);
     long seq = event.getSeq();
     Object payload = event.getPayload();
-    if (finished.get(flowKey) != null) {
-      log.debug("Dropping duplicate event seq {} of finished flow {}", seq, flowId);
-      return;
-    }
     byte[] stateBytes = flowState.get(flowKey);
     long now = context.currentSystemTimeMs();
     if (stateBytes == null) {
+      // Only a flow without open state can be a finished one: one store read per event otherwise.
+      if (finished.get(flowKey) != null) {
+        log.debug("Dropping duplicate event seq {} of finished flow {}", seq, flowId);
+        return;
+      }
       startFlow(record, event, flowId, flowKey, seq, payload, now);
       return;
     }

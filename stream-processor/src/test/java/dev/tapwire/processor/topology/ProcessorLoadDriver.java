@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * batched 3 to a chunk, flow end.
  *
  * <p>Run: {@code java -cp <test classpath> dev.tapwire.processor.topology.ProcessorLoadDriver
- * [flows=20000] [requestKb=1] [latencyFlows=1000] [rate=100]}
+ * [flows=20000] [requestKb=1] [latencyFlows=1000] [rate=100] [threads=1]}
  */
 public final class ProcessorLoadDriver {
   private ProcessorLoadDriver() {}
@@ -61,6 +61,7 @@ public final class ProcessorLoadDriver {
     int requestKb = Integer.parseInt(opts.getOrDefault("requestKb", "1"));
     int latencyFlows = Integer.parseInt(opts.getOrDefault("latencyFlows", "1000"));
     int rate = Integer.parseInt(opts.getOrDefault("rate", "100"));
+    int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
     String transcript;
     try (InputStream in =
         ProcessorLoadDriver.class.getResourceAsStream("/golden/anthropic-tool-use.sse")) {
@@ -84,7 +85,8 @@ public final class ProcessorLoadDriver {
             body,
             flows,
             latencyFlows,
-            rate);
+            rate,
+            threads);
       }
     }
   }
@@ -124,7 +126,8 @@ public final class ProcessorLoadDriver {
       byte[] body,
       int flows,
       int latencyFlows,
-      int rate)
+      int rate,
+      int threads)
       throws Exception {
     String raw = "tapwire.flows.raw";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -179,6 +182,7 @@ public final class ProcessorLoadDriver {
       settings.put(ProcessorConfig.STATE_DIR, dir.resolve("streams").toString());
       settings.put("kafka.bootstrap.servers", bootstrap);
       settings.put("kafka.schema.registry.url", registryUrl);
+      settings.put("kafka.num.stream.threads", threads);
       try (StreamProcessorService service =
           new StreamProcessorService(new ProcessorConfig(settings), Clock.systemUTC())) {
         long cpu0 = TopologyThroughputDriver.processCpuNanos();
