@@ -566,6 +566,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
                     p.addLast("relay", new ServerToProxyHandler(self));
                   }
                 });
+    proxy.metrics.upstreamConnectionOpened();
     ChannelFuture connect = bootstrap.connect(target.host(), target.port());
     upstream = connect.channel();
     upstreamTarget = target;

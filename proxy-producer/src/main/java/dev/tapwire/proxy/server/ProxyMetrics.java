@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tapwire.proxy.flows.active} (gauge), {@code tapwire.proxy.flows} (HTTP flows started), {@code
  * tapwire.proxy.bytes} with tag {@code direction} = {@code client_to_upstream} | {@code
  * upstream_to_client} (bytes relayed, bodies and tunnels), {@code tapwire.proxy.tunnels}, {@code
- * tapwire.proxy.errors} with tag {@code kind} (an {@link ErrorKind} name).
+ * tapwire.proxy.errors} with tag {@code kind} (an {@link ErrorKind} name), {@code
+ * tapwire.proxy.upstream.connections} (upstream connections opened; keep-alive reuses them).
  */
 public final class ProxyMetrics {
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -22,6 +23,7 @@ public final class ProxyMetrics {
   private final Counter bytesToUpstream;
   private final Counter bytesToClient;
   private final Counter tunnels;
+  private final Counter upstreamConnections;
   private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
 
   /** Registers the meters. */
@@ -43,6 +45,10 @@ public final class ProxyMetrics {
         Counter.builder("tapwire.proxy.bytes")
             .tag("direction", "upstream_to_client")
             .baseUnit("bytes")
+            .register(registry);
+    upstreamConnections =
+        Counter.builder("tapwire.proxy.upstream.connections")
+            .description("Upstream connections opened for decrypted and plain flows")
             .register(registry);
     tunnels =
         Counter.builder("tapwire.proxy.tunnels").description("Blind tunnels").register(registry);
@@ -81,6 +87,10 @@ public final class ProxyMetrics {
   /** Bytes relayed upstream → client so far (for tests of backpressure). */
   public double bytesToClientTotal() {
     return bytesToClient.count();
+  }
+
+  void upstreamConnectionOpened() {
+    upstreamConnections.increment();
   }
 
   void tunnel() {

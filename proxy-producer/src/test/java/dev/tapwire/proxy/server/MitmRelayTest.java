@@ -222,10 +222,12 @@ class MitmRelayTest {
 
   @Test
   void shouldServeCountTokensAndEchoOnOneKeepAliveConnection() throws Exception {
+    HttpClient own = harness.httpClient();
+    double before = harness.meters.counter("tapwire.proxy.upstream.connections").count();
     for (int i = 0; i < 5; i++) {
       String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"count me " + i + "\"}]}";
       HttpResponse<String> r =
-          client.send(
+          own.send(
               HttpRequest.newBuilder(upstream.baseUri().resolve("/v1/messages/count_tokens?i=" + i))
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
@@ -234,6 +236,9 @@ class MitmRelayTest {
       List<FlowEvent> flow = harness.sink.awaitEndedFlow("/v1/messages/count_tokens?i=" + i);
       assertCompleteFlow(flow);
     }
+    // one client connection, so one upstream connection kept alive for all five flows
+    assertThat(harness.meters.counter("tapwire.proxy.upstream.connections").count() - before)
+        .isEqualTo(1.0);
   }
 
   static void assertNoSecretCaptured(String secret) {

@@ -71,6 +71,14 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
   /** Header: {@code true} adds a tool_use content block. */
   public static final String TOOL = "x-fake-tool";
 
+  static {
+    // the JDK server leaves Nagle's algorithm on by default; a real API server flushes SSE frames
+    // without waiting for ACKs, so turn it off unless the caller decided otherwise
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
   private final HttpServer server;
   private final TestCertificateAuthority ca;

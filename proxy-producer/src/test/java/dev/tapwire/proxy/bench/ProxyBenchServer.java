@@ -1,0 +1,77 @@
+package dev.tapwire.proxy.bench;
+
+import dev.tapwire.avro.FlowEvent;
+import dev.tapwire.proxy.ProxyConfig;
+import dev.tapwire.proxy.ProxyService;
+import dev.tapwire.proxy.capture.FlowEventSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The proxy as its own process for {@link ProxyLoadBenchmark} (run pinned with {@code taskset -c
+ * 0}): one event loop, capture into a sink that Avro-encodes every event (the publisher's
+ * serialisation cost) and drops it. Args: dataDir upstreamCaPem allowedPort. Prints {@code PORT
+ * <n>} and runs until stdin closes.
+ */
+public final class ProxyBenchServer {
+  private ProxyBenchServer() {}
+
+  public static void main(String[] args) throws Exception {
+    AtomicLong bytes = new AtomicLong();
+    FlowEventSink sink =
+        new FlowEventSink() {
+          @Override
+          public void publish(FlowEvent event) {
+            try {
+              bytes.addAndGet(FlowEvent.getEncoder().encode(event).remaining());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+
+          @Override
+          public boolean isHealthy() {
+            return true;
+          }
+
+          @Override
+          public void close() {}
+        };
+    ProxyConfig config =
+        new ProxyConfig(
+            Map.of(
+                ProxyConfig.PORT,
+                0,
+                ProxyConfig.DATA_DIR,
+                args[0],
+                ProxyConfig.UPSTREAM_CA,
+                args[1],
+                ProxyConfig.ALLOWED_CONNECT_PORTS,
+                args[2],
+                ProxyConfig.MITM_HOSTS,
+                "localhost",
+                ProxyConfig.IO_THREADS,
+                1,
+                ProxyConfig.PROXY_ID,
+                "bench"));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ProxyService proxy = new ProxyService(config, sink, meters).start()) {
+      System.out.println("PORT " + proxy.port());
+      System.out.println("CA " + proxy.certificateAuthority().certificatePath());
+      System.out.flush();
+      while (System.in.read() != -1) {
+        // run until the driver closes our stdin
+      }
+      System.err.printf(
+          "proxy: %.0f HTTP flows over %.0f upstream connections, %.0f tunnels, %d bytes of Avro"
+              + " events%n",
+          meters.counter("tapwire.proxy.flows").count(),
+          meters.counter("tapwire.proxy.upstream.connections").count(),
+          meters.counter("tapwire.proxy.tunnels").count(),
+          bytes.get());
+    }
+  }
+}

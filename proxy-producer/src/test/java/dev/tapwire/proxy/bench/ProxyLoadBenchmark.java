@@ -1,0 +1,305 @@
+package dev.tapwire.proxy.bench;
+
+import dev.tapwire.proxy.ca.PemFiles;
+import dev.tapwire.testkit.upstream.FakeAnthropicUpstream;
+import dev.tapwire.testkit.upstream.TestCertificateAuthority;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Load driver (a {@code main}, not a test): on loopback, in one run, the same Anthropic-style
+ * workload (100 KB request body, 200-event SSE response) directly against the fake upstream,
+ * through the proxy's blind tunnel and through its MITM path, at concurrency 1, 16 and 64.
+ *
+ * <p>The proxy runs as a separate JVM pinned to CPU 0 ({@code taskset -c 0}); its CPU time
+ * (utime+stime from /proc) and peak RSS (VmHWM) are read from /proc. The driver and the upstream
+ * share the other core. Prints a Markdown table.
+ *
+ * <p>Args (optional): requests at c=1, c=16, c=64 (default 300 1000 2000).
+ */
+public final class ProxyLoadBenchmark {
+  static final int BODY_BYTES = 100 * 1000;
+  static final int SSE_EVENTS = 200;
+
+  private ProxyLoadBenchmark() {}
+
+  record Result(
+      String mode,
+      int concurrency,
+      int requests,
+      double seconds,
+      long[] ttfeNanos,
+      double cpuSeconds) {
+    double rps() {
+      return requests / seconds;
+    }
+
+    double ttfeMillis(double quantile) {
+      long[] sorted = ttfeNanos.clone();
+      Arrays.sort(sorted);
+      int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+      return sorted[Math.max(0, index)] / 1e6;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int[] counts = {300, 1000, 2000};
+    for (int i = 0; i < Math.min(args.length, 3); i++) {
+      counts[i] = Integer.parseInt(args[i]);
+    }
+    int[] concurrency = {1, 16, 64};
+    try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.https()) {
+      Path dir = Files.createTempDirectory("tapwire-bench");
+      Path upstreamCa = upstream.writeCaPem(dir.resolve("upstream-ca.pem"));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process proxy =
+          new ProcessBuilder(
+                  "taskset",
+                  "-c",
+                  "0",
+                  java,
+                  "-Xmx512m",
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ProxyBenchServer.class.getName(),
+                  dir.resolve("data").toString(),
+                  upstreamCa.toString(),
+                  String.valueOf(upstream.port()))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      try {
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8));
+        int port = Integer.parseInt(lineStartingWith(out, "PORT "));
+        Path tapwireCa = Path.of(lineStartingWith(out, "CA "));
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    while (out.readLine() != null) {
+                      // the proxy's log lines
+                    }
+                  } catch (java.io.IOException e) {
+                    // the proxy exited
+                  }
+                });
+        drain.setDaemon(true);
+        drain.start();
+        X509Certificate tapwire = PemFiles.readCertificates(tapwireCa).get(0);
+        HttpClient direct = client(null, upstream.caCertificate());
+        HttpClient tunnel = client(port, upstream.caCertificate());
+        HttpClient mitm = client(port, tapwire);
+        URI viaName = upstream.baseUri().resolve("/v1/messages");
+        URI viaIp = URI.create("https://127.0.0.1:" + upstream.port() + "/v1/messages");
+        byte[] body = body();
+        // warm-up: JIT, TLS session caches, leaf minting
+        for (HttpClient c : List.of(direct, tunnel, mitm)) {
+          run(c, c == tunnel ? viaIp : viaName, body, 16, 400, proxy.pid());
+        }
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < concurrency.length; i++) {
+          results.add(
+              named("direct", run(direct, viaName, body, concurrency[i], counts[i], proxy.pid())));
+          results.add(
+              named(
+                  "blind tunnel",
+                  run(tunnel, viaIp, body, concurrency[i], counts[i], proxy.pid())));
+          results.add(
+              named(
+                  "MITM + capture",
+                  run(mitm, viaName, body, concurrency[i], counts[i], proxy.pid())));
+        }
+        print(results, peakRssKb(proxy.pid()));
+      } finally {
+        proxy.getOutputStream().close();
+        proxy.waitFor();
+      }
+    }
+  }
+
+  static String lineStartingWith(BufferedReader in, String prefix) throws java.io.IOException {
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.startsWith(prefix)) {
+        return line.substring(prefix.length()).trim();
+      }
+    }
+    throw new IllegalStateException("the proxy process ended before printing " + prefix);
+  }
+
+  static Result named(String mode, Result r) {
+    return new Result(mode, r.concurrency, r.requests, r.seconds, r.ttfeNanos, r.cpuSeconds);
+  }
+
+  static HttpClient client(Integer proxyPort, X509Certificate trust) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(TestCertificateAuthority.clientSslContextTrusting(trust))
+            .connectTimeout(Duration.ofSeconds(10));
+    if (proxyPort != null) {
+      b.proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)));
+    }
+    return b.build();
+  }
+
+  static byte[] body() {
+    StringBuilder sb =
+        new StringBuilder(
+            "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"max_tokens\":1024,\"system\":\"");
+    while (sb.length() < BODY_BYTES - 100) {
+      sb.append("You are a helpful assistant. ");
+    }
+    sb.append("\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static Result run(
+      HttpClient client, URI uri, byte[] body, int concurrency, int requests, long proxyPid)
+      throws Exception {
+    long[] ttfe = new long[requests];
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    double cpuBefore = cpuSeconds(proxyPid);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < concurrency; t++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                int i;
+                while ((i = next.getAndIncrement()) < requests) {
+                  ttfe[i] = oneRequest(client, uri, body);
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = cpuSeconds(proxyPid) - cpuBefore;
+    pool.shutdown();
+    return new Result("", concurrency, requests, seconds, ttfe, cpu);
+  }
+
+  /** Sends one streaming request; returns nanoseconds until the first complete SSE event. */
+  static long oneRequest(HttpClient client, URI uri, byte[] body) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("content-type", "application/json")
+            .header("x-api-key", "sk-ant-bench")
+            .header(FakeAnthropicUpstream.EVENTS, String.valueOf(SSE_EVENTS - 6))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    long t0 = System.nanoTime();
+    HttpResponse<InputStream> response =
+        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    long first = -1;
+    byte[] buffer = new byte[16 * 1024];
+    int previous = -1;
+    try (InputStream in = response.body()) {
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        if (first < 0) {
+          for (int k = 0; k < n; k++) {
+            if (buffer[k] == '\n' && previous == '\n') {
+              first = System.nanoTime() - t0;
+              break;
+            }
+            previous = buffer[k];
+          }
+        }
+      }
+    }
+    if (response.statusCode() != 200 || first < 0) {
+      throw new IllegalStateException("bad response " + response.statusCode());
+    }
+    return first;
+  }
+
+  static double cpuSeconds(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+    return ticks / 100.0; // USER_HZ = 100 on Linux
+  }
+
+  static long peakRssKb(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  static void print(List<Result> results, long peakRssKb) {
+    System.out.println();
+    System.out.println(
+        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (Result r : results) {
+      Result direct =
+          results.stream()
+              .filter(d -> d.mode.equals("direct") && d.concurrency == r.concurrency)
+              .findFirst()
+              .orElseThrow();
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s |%n",
+          r.mode,
+          r.concurrency,
+          r.requests,
+          r.rps(),
+          r.ttfeMillis(0.5),
+          r.ttfeMillis(0.99),
+          r.mode.equals("direct")
+              ? "–"
+              : String.format(Locale.ROOT, "%+.2f", r.ttfeMillis(0.5) - direct.ttfeMillis(0.5)),
+          r.mode.equals("direct")
+              ? "–"
+              : String.format(Locale.ROOT, "%.2f", r.cpuSeconds / r.requests * 1000));
+    }
+    System.out.println();
+    for (int c : new int[] {1, 16, 64}) {
+      double tunnel =
+          results.stream()
+              .filter(r -> r.mode.equals("blind tunnel") && r.concurrency == c)
+              .findFirst()
+              .orElseThrow()
+              .rps();
+      double mitm =
+          results.stream()
+              .filter(r -> r.mode.equals("MITM + capture") && r.concurrency == c)
+              .findFirst()
+              .orElseThrow()
+              .rps();
+      System.out.printf(
+          Locale.ROOT, "c=%d: MITM / blind tunnel throughput = %.2f%n", c, mitm / tunnel);
+    }
+    System.out.printf(Locale.ROOT, "proxy peak RSS (VmHWM): %.0f MiB%n", peakRssKb / 1024.0);
+  }
+}
