@@ -58,6 +58,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   private static final Logger log = LoggerFactory.getLogger(KafkaFlowPublisher.class);
   private static final int MAX_EVENT_DATA_BYTES = PublisherConfig.MAX_RECORD_BYTES - 64 * 1024;
   private static final long POLL_MILLIS = 10;
+  private static final long SPOOL_FULL_LOG_INTERVAL_MILLIS = 10_000;
 
   /** An event accepted by {@link #publish}, with when (clock milliseconds). */
   private record Accepted(FlowEvent event, long acceptedMillis) {}
@@ -81,6 +82,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   private volatile PublisherMode mode;
   private volatile boolean stopping;
   private volatile long stopDeadlineMillis = Long.MAX_VALUE;
+  private long lastSpoolFullLogMillis = Long.MIN_VALUE / 2;
   private volatile boolean spoolFull;
   private volatile String lastFailure = "none";
   private volatile Throwable fatal;
@@ -506,7 +508,9 @@ public final class KafkaFlowPublisher implements FlowEventSink {
       spoolFull = false;
       return true;
     } catch (SpoolFullException e) {
-      if (!spoolFull) {
+      long now = clock.millis();
+      if (!spoolFull && now - lastSpoolFullLogMillis >= SPOOL_FULL_LOG_INTERVAL_MILLIS) {
+        lastSpoolFullLogMillis = now;
         log.error("{}; new events are refused until Kafka takes spooled ones", e.getMessage());
       }
       spoolFull = true;

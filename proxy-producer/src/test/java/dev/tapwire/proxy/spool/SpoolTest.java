@@ -186,6 +186,23 @@ class SpoolTest {
   }
 
   @Test
+  void shouldRedeliverFromTheFirstRecordWhenTheCursorFileIsCorrupt() throws IOException {
+    try (Spool spool = open(1 << 20, 4096)) {
+      for (int i = 0; i < 10; i++) {
+        spool.append(payload(i));
+      }
+      List<SpoolRecord> batch = spool.read(5, 1 << 20);
+      spool.commit(batch.get(4).index() + 1);
+    }
+    Files.write(dir.resolve("cursor"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    try (Spool spool = open(1 << 20, 4096)) {
+      // at least once: nothing is lost, the delivered prefix comes again
+      assertThat(spool.depthRecords()).isEqualTo(10);
+      assertThat(spool.read(1, 1 << 20).get(0).index()).isZero();
+    }
+  }
+
+  @Test
   void shouldRejectAppendsBeyondTheCapAndAcceptAgainAfterDraining() throws IOException {
     try (Spool spool = open(8192, 2048)) {
       int accepted = 0;
