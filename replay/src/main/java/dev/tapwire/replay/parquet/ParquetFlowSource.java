@@ -17,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParquetFlowSource implements FlowSource {
   private static final Logger log = LoggerFactory.getLogger(ParquetFlowSource.class);
+
+  /** DuckDB's memory limit while reading the archive; larger sorts spill to a temp directory. */
+  static final String MEMORY_LIMIT = "1GB";
 
   private final Path flowsDirectory;
   private final Serializer<FlowEvent> serializer;
@@ -72,7 +76,7 @@ public final class ParquetFlowSource implements FlowSource {
                         flowId, flowId.getBytes(StandardCharsets.UTF_8), events, complete)));
     String sql = query(selector);
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+        PreparedStatement statement = prepare(connection, sql)) {
       int i = 1;
       statement.setLong(i++, selector.range().fromMicros());
       statement.setLong(i++, selector.range().toMicros());
@@ -103,6 +107,16 @@ public final class ParquetFlowSource implements FlowSource {
       throw new ReplayException("reading the flows archive " + flowsDirectory + " failed", e);
     }
     assembler.finish();
+  }
+
+  /** Bounds DuckDB's memory (it sorts the selected rows, bodies included) and lets it spill. */
+  private static PreparedStatement prepare(Connection connection, String sql) throws SQLException {
+    try (Statement settings = connection.createStatement()) {
+      settings.execute("SET memory_limit = '" + MEMORY_LIMIT + "'");
+      Path spill = Path.of(System.getProperty("java.io.tmpdir"), "tapwire-duckdb-spill");
+      settings.execute("SET temp_directory = '" + spill.toString().replace("'", "''") + "'");
+    }
+    return connection.prepareStatement(sql);
   }
 
   private static FlowEvent rebuild(ResultSet rows, ReplayProgress progress) throws SQLException {
