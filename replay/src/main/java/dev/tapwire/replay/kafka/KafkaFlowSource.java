@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>Where to start: a flow's events are published after its start (the record timestamp is the
  * producer's send time, never before the event time; spooled events are published later still), so
  * every sequence-0 event of a flow started at or after {@code from} lies at or after the offset
- * that {@code offsetsForTimes(from)} returns in its partition. Where to stop: at the end offsets
- * taken when the scan starts, or at the first record stamped later than {@code to + flowMargin} —
- * the margin bounds how long after its start a flow's last event may be published (flow duration
- * plus publishing delay). Flows still open then are replayed as incomplete.
+ * that {@code offsetsForTimes(from)} returns in its partition (the scan starts {@link #CLOCK_SKEW}
+ * earlier still, for record timestamps from another clock). Where to stop: at the end offsets taken
+ * when the scan starts, or at the first record stamped later than {@code to + flowMargin} — the
+ * margin bounds how long after its start a flow's last event may be published (flow duration plus
+ * publishing delay). Flows still open then are replayed as incomplete.
  *
  * <p>Values are copied as they are (the original Confluent-wire-format bytes); each is also decoded
  * to decide on selection and completeness. A record that is not a FlowEvent is logged with its
@@ -37,6 +38,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaFlowSource implements FlowSource {
   private static final Logger log = LoggerFactory.getLogger(KafkaFlowSource.class);
+
+  /**
+   * Read from this long before {@code from}, in case record timestamps come from a clock behind the
+   * proxy's (a broker with {@code LogAppendTime}); records before the range are read but not
+   * selected, since selection is on the event time.
+   */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
   private final TopicScanner scanner;
   private final String topic;
@@ -70,7 +78,7 @@ public final class KafkaFlowSource implements FlowSource {
     Instant stopAfter = selector.range().to().plus(flowMargin);
     scanner.scan(
         topic,
-        Optional.of(selector.range().from()),
+        Optional.of(selector.range().from().minus(CLOCK_SKEW)),
         Optional.of(stopAfter),
         record -> {
           FlowEvent event = decode(record);
