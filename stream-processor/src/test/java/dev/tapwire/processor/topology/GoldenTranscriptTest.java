@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -94,9 +93,7 @@ class GoldenTranscriptTest {
 
   private static List<Header> headers(JsonNode object) {
     List<Header> headers = new ArrayList<>();
-    object
-        .fields()
-        .forEachRemaining(e -> headers.add(new Header(e.getKey(), e.getValue().asText())));
+    object.properties().forEach(e -> headers.add(new Header(e.getKey(), e.getValue().asText())));
     return headers;
   }
 
@@ -135,9 +132,7 @@ class GoldenTranscriptTest {
     if (expected.isObject()) {
       assertThat(actual).as(path).isInstanceOf(GenericRecord.class);
       GenericRecord record = (GenericRecord) actual;
-      Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : expected.properties()) {
         Schema.Field schemaField = record.getSchema().getField(field.getKey());
         if (schemaField == null) {
           fail(
