@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       EnvCommand.class,
       SqlCommand.class,
       StatusCommand.class,
+      SettingsReferenceCommand.class,
       ReplayCommand.class,
       SchemasCommand.class,
       CommandLine.HelpCommand.class

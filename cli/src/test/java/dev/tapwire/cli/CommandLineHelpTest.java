@@ -8,7 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CommandLineHelpTest {
   @ParameterizedTest
-  @ValueSource(strings = {"run", "proxy", "process", "sink", "ca", "env", "sql", "status"})
+  @ValueSource(
+      strings = {"run", "proxy", "process", "sink", "ca", "env", "sql", "status", "settings"})
   void shouldPrintHelpForEverySubcommand(String subcommand) {
     Cli.Result result = Cli.run(subcommand, "--help");
 
@@ -48,5 +49,18 @@ class CommandLineHelpTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--format").contains("xml");
+  }
+
+  @Test
+  void shouldPrintSettingsReferenceFromTheServiceDefinitions() {
+    Cli.Result result = Cli.run("settings");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .contains("| `proxy.port` | `TAPWIRE_PROXY_PORT` | int | `8080` | [0,...,65535] |")
+        .contains("| `spool.dir` | `TAPWIRE_SPOOL_DIR` | string | (required) |")
+        .contains("| `sink.audit.jdbc.password` | `TAPWIRE_SINK_AUDIT_JDBC_PASSWORD` | password |")
+        .contains("#### processor")
+        .contains("| `data.dir` | `TAPWIRE_DATA_DIR` |");
   }
 }
