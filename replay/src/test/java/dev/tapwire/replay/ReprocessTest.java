@@ -8,6 +8,7 @@ import dev.tapwire.avro.CostStatus;
 import dev.tapwire.avro.DeadLetter;
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.processor.ProcessorConfig;
+import dev.tapwire.processor.pricing.PriceTable;
 import dev.tapwire.processor.topology.CallTopology;
 import dev.tapwire.replay.kafka.KafkaFlowSource;
 import dev.tapwire.replay.kafka.KafkaReplayTarget;
@@ -118,7 +119,7 @@ class ReprocessTest {
       assertThat(after.getUsage().getOutputTokens()).isEqualTo(15L);
       assertThat(before.getCost().getStatus()).isEqualTo(CostStatus.PRICED);
       assertThat(after.getCost().getStatus()).isEqualTo(CostStatus.PRICED);
-      assertThat(before.getCost().getPriceTableVersion()).isEqualTo("2026-11-01");
+      assertThat(before.getCost().getPriceTableVersion()).isEqualTo(PriceTable.bundled().version());
       assertThat(after.getCost().getPriceTableVersion()).isEqualTo("2027-01-01");
       // Per million: 25 input x 3 + 1000 cache write x 3.75 + 5000 cache read x 0.30 + 15 x 15.
       assertThat(before.getCost().getTotalUsd()).isEqualByComparingTo(new BigDecimal("0.00555"));
