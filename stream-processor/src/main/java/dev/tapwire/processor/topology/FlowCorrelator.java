@@ -9,6 +9,7 @@ import dev.tapwire.avro.RequestHead;
 import dev.tapwire.avro.Tunnel;
 import dev.tapwire.processor.call.CallRecordBuilder;
 import dev.tapwire.processor.call.FlowContents;
+import dev.tapwire.serde.SchemaRegistryUnavailableException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,13 +32,14 @@ import org.slf4j.LoggerFactory;
  * Correlates the raw events of each flow into one call record. Sits between the raw-events source
  * and the two sinks (calls, dead letters) in {@link CallTopology}.
  *
- * <p>Per event: deserialize (failure → dead letter, stage {@code deserialize}); drop duplicates (a
- * sequence number already accepted, or any event of a flow finished within the dedup retention);
- * dead-letter impossible sequences (stage {@code correlate}: a first event that is not a request
- * head, tunnel or flow error at seq 0; a gap; a second request head); store accepted events as
- * their original bytes under {@code flowId|seq} (so no store value exceeds the input record's size,
- * itself ≤ 1 MiB); on the flow end, read the flow's events back in order, build and forward the
- * call record, delete the flow's keys and remember the flow as finished.
+ * <p>Per event: deserialize (failure → dead letter, stage {@code deserialize}; but an unreachable
+ * schema registry fails the task instead, so the record is retried, never dead-lettered); drop
+ * duplicates (a sequence number already accepted, or any event of a flow finished within the dedup
+ * retention); dead-letter impossible sequences (stage {@code correlate}: a first event that is not
+ * a request head, tunnel or flow error at seq 0; a gap; a second request head); store accepted
+ * events as their original bytes under {@code flowId|seq} (so no store value exceeds the input
+ * record's size, itself ≤ 1 MiB); on the flow end, read the flow's events back in order, build and
+ * forward the call record, delete the flow's keys and remember the flow as finished.
  *
  * <p>Flows without a request head: a tunnel is not an API call and gives no call record (it stays
  * in the raw topic); a lone flow error (seq 0) gives its call record at once (outcome from the
@@ -97,6 +99,11 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       event =
           record.value() == null ? null : deserializer.deserialize(topic(source), record.value());
     } catch (RuntimeException e) {
+      if (registryUnavailable(e)) {
+        // Transient: fail the task so the record is retried from the last commit; a registry
+        // outage must never dead-letter good events.
+        throw e;
+      }
       deadLetter(record, null, "deserialize", "undecodable flow event: " + e.getMessage(), e);
       return;
     }
@@ -292,6 +299,15 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
         new Record<String, Object>(
             flowId == null ? null : flowId.toString(), letter, record.timestamp()),
         CallTopology.DLQ_SINK);
+  }
+
+  private static boolean registryUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String topic(RecordMetadata source) {
