@@ -11,6 +11,7 @@ import dev.tapwire.processor.call.CallRecordBuilder;
 import dev.tapwire.processor.call.FlowContents;
 import dev.tapwire.serde.SchemaRegistryUnavailableException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,9 +210,9 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
 
   /** Builds and forwards the call record, then forgets the flow's events. */
   private void emit(FlowContents contents, UUID flowId, long timestamp) {
+    CallRecord call;
     try {
-      CallRecord call = builder.build(contents);
-      context.forward(new Record<>(flowId.toString(), call, timestamp), CallTopology.CALLS_SINK);
+      call = builder.build(contents);
     } catch (RuntimeException e) {
       log.error("Cannot build the call record of flow {}; dead-lettering it", flowId, e);
       context.forward(
@@ -219,13 +220,18 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
               flowId.toString(),
               deadLetters.of(
                   context.recordMetadata().orElse(null),
-                  flowId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                  flowId.toString().getBytes(StandardCharsets.UTF_8),
                   null,
                   "convert",
                   "cannot build call record of flow " + flowId + ": " + e,
                   e),
               timestamp),
           CallTopology.DLQ_SINK);
+      call = null;
+    }
+    if (call != null) {
+      // outside the try: a failure to produce (e.g. registry down) fails the task and is retried
+      context.forward(new Record<>(flowId.toString(), call, timestamp), CallTopology.CALLS_SINK);
     }
     forget(flowId);
     markFinished(flowId, context.currentSystemTimeMs());
