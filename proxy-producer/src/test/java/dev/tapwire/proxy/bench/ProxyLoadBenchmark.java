@@ -80,6 +80,7 @@ public final class ProxyLoadBenchmark {
                   java,
                   "-Xmx512m",
                   "-XX:+UseSerialGC",
+                  System.getProperty("tapwire.bench.proxyJvmFlag", "-Dtapwire.bench=1"),
                   "-cp",
                   System.getProperty("java.class.path"),
                   ProxyBenchServer.class.getName(),
