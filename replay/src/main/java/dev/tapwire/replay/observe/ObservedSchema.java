@@ -8,8 +8,9 @@ import java.util.TreeMap;
  * The observed shape of the JSON documents of one {@link ObservationKey}: documents seen, and per
  * field path its {@link FieldStats}. Paths: {@code $} is the document itself, {@code a.b} a member,
  * {@code a[]} the elements of an array; object member names that look like identifiers (UUIDs, long
- * hex, digits) are replaced by {@code *}. For {@code content_block_delta} the values of {@code
- * delta.type} are counted as well (the one value kept: an enumerated type tag, not content).
+ * hex, digits) or are not names (file paths, text: map keys that carry data) are replaced by {@code
+ * *}. For {@code content_block_delta} the values of {@code delta.type} are counted as well (the one
+ * value kept: an enumerated type tag, not content).
  */
 public final class ObservedSchema {
   /** Paths beyond this many per key are counted in {@link #droppedPaths()}, not kept. */

@@ -44,6 +44,8 @@ public final class SchemaObserver {
       Pattern.compile(
           "^([0-9]+|[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$");
 
+  private static final Pattern NAME = Pattern.compile("^[A-Za-z_$@][A-Za-z0-9_$@:-]{0,63}$");
+
   private final Observation observation;
   private final ContentDecoder decoder = new ContentDecoder();
 
@@ -215,12 +217,16 @@ public final class SchemaObserver {
     }
   }
 
-  /** Member names that look like identifiers become {@code *}; path syntax characters {@code _}. */
+  /**
+   * The path segment of a member name: names that look like identifiers (digits, long hex, UUIDs)
+   * or are not names at all (white space, slashes, dots, brackets, over 64 characters: map keys
+   * that carry data, such as file paths) become {@code *}, so a path never carries a value.
+   */
   static String fieldName(String name) {
-    if (ID_LIKE_NAME.matcher(name).matches()) {
+    if (ID_LIKE_NAME.matcher(name).matches() || !NAME.matcher(name).matches()) {
       return "*";
     }
-    return name.replace('.', '_').replace('[', '_').replace(']', '_');
+    return name;
   }
 
   /** The JSON type name: object, array, string, integer, number, boolean or null. */
