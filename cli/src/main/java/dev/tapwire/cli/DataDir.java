@@ -66,6 +66,6 @@ public record DataDir(Path root) {
   }
 
   public Path stateFile() {
-    return root.resolve("tapwire.state.json");
+    return root.resolve(dev.tapwire.cli.state.StateFile.FILE_NAME);
   }
 }

@@ -50,6 +50,20 @@ final class ServiceSettings {
   }
 
   /**
+   * A processor reading another input than {@link dev.tapwire.schemas.Topics#RAW_FLOWS} (a replay)
+   * gets its own application id, {@code tapwire-processor.<input topic>}, unless one is set:
+   * sharing the main processor's id would put both in one consumer group and one state.
+   */
+  static void separateReplayApplication(Map<String, Object> settings) {
+    Object input = settings.get(ProcessorConfig.INPUT_TOPIC);
+    if (input != null
+        && !input.toString().equals(dev.tapwire.schemas.Topics.RAW_FLOWS)
+        && !settings.containsKey(ProcessorConfig.APPLICATION_ID)) {
+      settings.put(ProcessorConfig.APPLICATION_ID, "tapwire-processor." + input);
+    }
+  }
+
+  /**
    * Like {@link #forDataDir} with the single-process mode's latency defaults: idle Parquet files
    * published after {@value #RUN_IDLE_CLOSE_MS} ms.
    */

@@ -9,7 +9,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineHelpTest {
   @ParameterizedTest
   @ValueSource(
-      strings = {"run", "proxy", "process", "sink", "ca", "env", "sql", "status", "settings"})
+      strings = {
+        "run",
+        "proxy",
+        "process",
+        "sink",
+        "ca",
+        "env",
+        "sql",
+        "status",
+        "replay",
+        "schemas",
+        "settings"
+      })
   void shouldPrintHelpForEverySubcommand(String subcommand) {
     Cli.Result result = Cli.run(subcommand, "--help");
 

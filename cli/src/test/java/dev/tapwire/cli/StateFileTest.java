@@ -72,4 +72,50 @@ class StateFileTest {
 
     assertThat(dir.resolve("tapwire.state.json")).doesNotExist();
   }
+
+  @Test
+  void shouldGiveSubcommandsTheRunningPipelinesBrokerAndRegistry() {
+    new StateFile(dir.resolve("tapwire.state.json")).write(state(ProcessHandle.current().pid(), 1));
+
+    for (String[] args :
+        new String[][] {
+          {"process", "--data-dir", dir.toString()},
+          {
+            "replay",
+            "--data-dir",
+            dir.toString(),
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-11-21",
+            "--target",
+            "t1"
+          }
+        }) {
+      picocli.CommandLine cli =
+          TapwireCommand.commandLine(new dev.tapwire.cli.config.ConfigSources(java.util.Map.of()));
+      picocli.CommandLine.ParseResult parsed = cli.parseArgs(args);
+      while (parsed.hasSubcommand()) {
+        parsed = parsed.subcommand();
+      }
+      assertThat(parsed.commandSpec().findOption("--bootstrap-servers").<String>getValue())
+          .as(String.join(" ", args))
+          .isEqualTo("127.0.0.1:39092");
+      assertThat(parsed.commandSpec().findOption("--schema-registry-url").<String>getValue())
+          .isEqualTo("http://127.0.0.1:38081");
+    }
+  }
+
+  @Test
+  void shouldNotUseStateOfDeadPipeline() {
+    new StateFile(dir.resolve("tapwire.state.json")).write(state(Long.MAX_VALUE - 1, 1));
+
+    picocli.CommandLine cli =
+        TapwireCommand.commandLine(new dev.tapwire.cli.config.ConfigSources(java.util.Map.of()));
+    picocli.CommandLine.ParseResult parsed = cli.parseArgs("process", "--data-dir", dir.toString());
+
+    assertThat(
+            parsed.subcommand().commandSpec().findOption("--bootstrap-servers").<String>getValue())
+        .isNull();
+  }
 }

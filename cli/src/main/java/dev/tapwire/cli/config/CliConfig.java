@@ -16,6 +16,9 @@ public final class CliConfig extends AbstractConfig {
   /** Directory holding everything {@code tapwire run} keeps. */
   public static final String DATA_DIR = "data.dir";
 
+  /** Default of {@link #DATA_DIR}, relative to the working directory. */
+  public static final String DEFAULT_DATA_DIR = "./tapwire-data";
+
   /** Port of the embedded Kafka broker ({@code tapwire run}); 0 picks a free port. */
   public static final String BROKER_PORT = "broker.port";
 
@@ -34,7 +37,7 @@ public final class CliConfig extends AbstractConfig {
           .define(
               DATA_DIR,
               Type.STRING,
-              "./tapwire-data",
+              DEFAULT_DATA_DIR,
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               "Directory for everything tapwire run keeps: kafka/, ca/, parquet/, audit.db, spool/.")

@@ -1,5 +1,6 @@
 package dev.tapwire.cli.config;
 
+import dev.tapwire.cli.state.StateFile;
 import java.nio.file.Path;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -21,6 +22,10 @@ public final class TapwireDefaultProvider implements IDefaultValueProvider {
 
   /** The flag naming the config file, on every command that takes settings. */
   public static final String CONFIG_OPTION = "--config";
+
+  /** Settings a running {@code tapwire run} supplies through its state file. */
+  private static final java.util.Set<String> RUNNING_PIPELINE_SETTINGS =
+      java.util.Set.of("kafka.bootstrap.servers", "kafka.schema.registry.url");
 
   private final ConfigSources sources;
 
@@ -47,13 +52,39 @@ public final class TapwireDefaultProvider implements IDefaultValueProvider {
       sources.configFile(configFileOf(arg.command().findOption(CONFIG_OPTION)));
     }
     try {
-      return sources.lookup(setting).orElse(null);
+      String value = sources.lookup(setting).orElse(null);
+      if (value == null && RUNNING_PIPELINE_SETTINGS.contains(setting) && arg.command() != null) {
+        value = fromRunningPipeline(arg.command(), setting);
+      }
+      return value;
     } catch (ConfigException unreadableFile) {
       // Reported when the command resolves its settings (SettingsResolver reads the file again
       // and throws), so the user sees "Invalid configuration: …" and exit code 2, not a usage
       // error about an argument.
       return null;
     }
+  }
+
+  /**
+   * The broker or registry of a {@code tapwire run} that is up on the command's data directory
+   * ({@code --data-dir}, else {@code TAPWIRE_DATA_DIR}, else the default), from its state file.
+   */
+  private String fromRunningPipeline(
+      picocli.CommandLine.Model.CommandSpec command, String setting) {
+    OptionSpec dataDirOption = command.findOption("--data-dir");
+    Object dataDir = dataDirOption == null ? null : dataDirOption.getValue();
+    Path root =
+        dataDir != null
+            ? Path.of(dataDir.toString())
+            : Path.of(sources.lookup(CliConfig.DATA_DIR).orElse(CliConfig.DEFAULT_DATA_DIR));
+    return new StateFile(root.resolve(StateFile.FILE_NAME))
+        .readLive()
+        .map(
+            state ->
+                setting.equals("kafka.bootstrap.servers")
+                    ? state.bootstrapServers()
+                    : state.schemaRegistryUrl())
+        .orElse(null);
   }
 
   private Path configFileOf(OptionSpec configOption) {

@@ -41,11 +41,24 @@ public final class TopicBootstrap {
    */
   public static List<String> ensure(
       Map<String, Object> adminConfig, int partitions, short replicationFactor) {
+    return ensure(adminConfig, TOPICS, partitions, replicationFactor);
+  }
+
+  /**
+   * Creates those of {@code topics} that are missing.
+   *
+   * @see #ensure(Map, int, short)
+   */
+  public static List<String> ensure(
+      Map<String, Object> adminConfig,
+      List<String> topics,
+      int partitions,
+      short replicationFactor) {
     List<String> created = new ArrayList<>();
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      for (String topic : TOPICS) {
+      for (String topic : new java.util.LinkedHashSet<>(topics)) {
         if (!existing.contains(topic)) {
           missing.add(
               new NewTopic(

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * longer alive (a crashed or killed run) is stale and read as absent.
  */
 public final class StateFile {
+  /** The file's name in the data directory. */
+  public static final String FILE_NAME = "tapwire.state.json";
+
   private static final Logger log = LoggerFactory.getLogger(StateFile.class);
 
   private final Path path;
