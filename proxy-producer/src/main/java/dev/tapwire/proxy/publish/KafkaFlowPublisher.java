@@ -7,6 +7,7 @@ import dev.tapwire.proxy.capture.CaptureUnavailableException;
 import dev.tapwire.proxy.capture.FlowEventSink;
 import dev.tapwire.proxy.spool.Spool;
 import dev.tapwire.proxy.spool.SpoolFullException;
+import dev.tapwire.proxy.spool.SpoolRecord;
 import dev.tapwire.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -535,6 +537,26 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   // ---- shutdown ----
 
   /**
+   * Commits spooled copies at the head of the spool whose original direct send Kafka acknowledged
+   * (known only in memory), so the next run does not publish them again.
+   */
+  private void commitDeliveredCopies() {
+    try {
+      spool.rewind();
+      while (!deliveredCopies.isEmpty()) {
+        List<SpoolRecord> next = spool.read(1, Long.MAX_VALUE);
+        if (next.isEmpty() || !deliveredCopies.remove(next.get(0).index())) {
+          break;
+        }
+        spool.commit(next.get(0).index() + 1);
+      }
+      spool.rewind();
+    } catch (RuntimeException e) {
+      log.warn("Cannot mark delivered spool records at shutdown; they will be published again", e);
+    }
+  }
+
+  /**
    * Stops accepting events, hands every accepted event to Kafka or the spool, waits up to {@code
    * publisher.close.grace.ms} for Kafka to acknowledge direct sends and writes the rest to the
    * spool, then closes the producer and the spool. Idempotent.
@@ -594,6 +616,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
           Thread.currentThread().interrupt();
         }
       }
+      commitDeliveredCopies();
       spool.close();
       serializer.close();
       metrics.close();
