@@ -164,6 +164,10 @@ public final class ReplayCommand implements Callable<Integer> {
     if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
     }
+    if (flowsPerTransaction < 1 || partitions < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--flows-per-transaction and --partitions must be at least 1");
+    }
     Map<String, Object> client = new HashMap<>(kafkaProperties);
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     Map<String, Object> serdeConfig = Map.of("schema.registry.url", schemaRegistryUrl);
