@@ -48,6 +48,10 @@ public final class PublisherBenchmark {
         for (int bodyBytes : new int[] {1024, 16 * 1024}) {
           direct(broker.bootstrapServers(), dir.resolve("pub-" + bodyBytes), events, bodyBytes);
         }
+        for (int bodyBytes : new int[] {1024, 16 * 1024}) {
+          drainToKafka(
+              broker.bootstrapServers(), dir.resolve("drain-" + bodyBytes), events, bodyBytes);
+        }
       }
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
@@ -126,6 +130,51 @@ public final class PublisherBenchmark {
       System.out.printf(
           "    (%d publish() calls refused with a full queue and retried; %.0f events spooled)%n",
           refused, meters.counter("tapwire.capture.events.spooled").count());
+    }
+  }
+
+  /** A spool left by an earlier run, published by a new publisher: the catch-up rate. */
+  private static void drainToKafka(String bootstrap, Path spoolDir, int events, int bodyBytes)
+      throws Exception {
+    String topic = "bench-drain-" + bodyBytes;
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+    }
+    List<FlowEvent> sample = sample(bodyBytes);
+    FlowEventCodec codec = new FlowEventCodec(spoolDir);
+    long bytes = 0;
+    SpoolOptions options =
+        new SpoolOptions(
+            spoolDir, 64L * 1024 * 1024 * 1024, SpoolOptions.DEFAULT_SEGMENT_BYTES, 200);
+    try (Spool spool = Spool.open(options, Clock.systemUTC())) {
+      for (int i = 0; i < events; i++) {
+        byte[] payload = codec.encode(sample.get(i % sample.size()));
+        bytes += payload.length;
+        spool.append(payload);
+      }
+    }
+    InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    Map<String, Object> props = new HashMap<>();
+    props.put(PublisherConfig.TOPIC_CONFIG, topic);
+    props.put(PublisherConfig.SPOOL_DIR_CONFIG, spoolDir.toString());
+    props.put(PublisherConfig.SPOOL_MAX_BYTES_CONFIG, 64L * 1024 * 1024 * 1024);
+    props.put("kafka.bootstrap.servers", bootstrap);
+    props.put("kafka.schema.registry.url", "http://127.0.0.1:1/in-memory");
+    PublisherConfig config = new PublisherConfig(props);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (KafkaFlowPublisher publisher =
+        new KafkaFlowPublisher(
+            config,
+            () -> new KafkaProducer<String, byte[]>(config.producerConfigs()),
+            AvroSerdes.specific(FlowEvent.class, registry, false).serializer(),
+            meters,
+            Clock.systemUTC())) {
+      long t0 = System.nanoTime();
+      publisher.start();
+      waitPublished(meters, events);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      print("spool drained to Kafka, " + bodyBytes / 1024 + " KiB parts", events, bytes, seconds);
     }
   }
 
