@@ -30,6 +30,13 @@ final class ServiceSettings {
    */
   static final String RUN_SESSION_TIMEOUT_MS = "6000";
 
+  /**
+   * Static group membership for {@code tapwire run}'s consumers (KIP-345): after a restart the
+   * processor and the sinks take their old place in their groups at once instead of waiting for the
+   * previous member's session to expire. One process, one member per group, so one id.
+   */
+  static final String RUN_GROUP_INSTANCE_ID = "tapwire-run";
+
   /** Consumer heartbeat interval in {@code tapwire run}, milliseconds (a third of the session). */
   static final String RUN_HEARTBEAT_INTERVAL_MS = "2000";
 
@@ -73,6 +80,7 @@ final class ServiceSettings {
     settings.put(ProcessorConfig.PUNCTUATE_INTERVAL_MS, RUN_PUNCTUATE_INTERVAL_MS);
     settings.put("kafka.session.timeout.ms", RUN_SESSION_TIMEOUT_MS);
     settings.put("kafka.heartbeat.interval.ms", RUN_HEARTBEAT_INTERVAL_MS);
+    settings.put("kafka.group.instance.id", RUN_GROUP_INSTANCE_ID);
     settings.putAll(forDataDir(dataDir, resolved));
     return settings;
   }

@@ -42,7 +42,7 @@ public final class Lifecycle implements AutoCloseable {
     long begin = System.nanoTime();
     T handle = starter.start();
     started.push(new Component(name, handle));
-    log.debug("started {} in {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+    log.info("started {} in {} ms", name, (System.nanoTime() - begin) / 1_000_000);
     return handle;
   }
 
