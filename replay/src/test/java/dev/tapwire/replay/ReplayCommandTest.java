@@ -112,12 +112,15 @@ class ReplayCommandTest {
             "--target", name,
             "--source", "parquet",
             "--data-dir", dataDir.toString(),
+            "--progress-interval", "PT0S",
             "--bootstrap-servers", env.bootstrapServers(),
             "--schema-registry-url", env.schemaRegistryUrl());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("1 flows copied (0 incomplete), 0 skipped as already present, 5 events");
+    // Non-terminal: plain lines; the count query planned exactly the 5 rows of the selected flow.
+    assertThat(run.err()).contains("[replay] [####################] 100% 5 records scanned");
     assertThat(RawTopic.read(env, Topics.flowsReplay(name)).keySet())
         .containsExactly(in.get(0).getFlowId().toString());
   }

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * them by flow start, flow id and sequence. Every event is rebuilt exactly from {@code event_avro}
  * and {@code body} ({@link FlowRows#rebuild}) and serialized with the given serializer (Confluent
  * wire format; the same schema gets the same registry id, so the bytes equal those of the raw
- * topic). Rows repeated for the same flow and sequence are read once. Files that have no rows yet
- * in the range cost only their footer reads.
+ * topic). Rows repeated for the same flow and sequence are read once (the assembler drops repeated
+ * sequence numbers). A first count-only query, which reads only the small columns, sizes the
+ * progress bar.
  */
 public final class ParquetFlowSource implements FlowSource {
   private static final Logger log = LoggerFactory.getLogger(ParquetFlowSource.class);
@@ -74,18 +75,16 @@ public final class ParquetFlowSource implements FlowSource {
                 sink.accept(
                     new RecordedFlow(
                         flowId, flowId.getBytes(StandardCharsets.UTF_8), events, complete)));
-    String sql = query(selector);
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-        PreparedStatement statement = prepare(connection, sql)) {
-      int i = 1;
-      statement.setLong(i++, selector.range().fromMicros());
-      statement.setLong(i++, selector.range().toMicros());
-      if (selector.host().isPresent()) {
-        statement.setString(i++, selector.host().get());
+        PreparedStatement count = prepare(connection, query(selector, true));
+        PreparedStatement statement = connection.prepareStatement(query(selector, false))) {
+      bind(count, selector);
+      try (ResultSet rows = count.executeQuery()) {
+        if (rows.next()) {
+          progress.expect(rows.getLong(1));
+        }
       }
-      if (selector.pathPrefix().isPresent()) {
-        statement.setString(i++, selector.pathPrefix().get());
-      }
+      bind(statement, selector);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           progress.scanned(1);
@@ -107,6 +106,18 @@ public final class ParquetFlowSource implements FlowSource {
       throw new ReplayException("reading the flows archive " + flowsDirectory + " failed", e);
     }
     assembler.finish();
+  }
+
+  private static void bind(PreparedStatement statement, FlowSelector selector) throws SQLException {
+    int i = 1;
+    statement.setLong(i++, selector.range().fromMicros());
+    statement.setLong(i++, selector.range().toMicros());
+    if (selector.host().isPresent()) {
+      statement.setString(i++, selector.host().get());
+    }
+    if (selector.pathPrefix().isPresent()) {
+      statement.setString(i++, selector.pathPrefix().get());
+    }
   }
 
   /** Bounds DuckDB's memory (it sorts the selected rows, bodies included) and lets it spill. */
@@ -133,7 +144,11 @@ public final class ParquetFlowSource implements FlowSource {
     }
   }
 
-  private String query(FlowSelector selector) {
+  /**
+   * The query of the selected flows' rows, or with {@code count} of their number (which reads only
+   * the small columns, for the progress bar).
+   */
+  private String query(FlowSelector selector, boolean count) {
     String glob = flowsDirectory.resolve("**").resolve("*.parquet").toString().replace("'", "''");
     List<String> startFilters = new ArrayList<>();
     startFilters.add("seq = 0");
@@ -153,9 +168,11 @@ public final class ParquetFlowSource implements FlowSource {
         + " starts AS (SELECT flow_id, min(event_time) AS start_time FROM events WHERE "
         + String.join(" AND ", startFilters)
         + " GROUP BY flow_id)"
-        + " SELECT e.flow_id::VARCHAR AS flow_id, e.seq, e.event_avro, e.body"
-        + " FROM events e JOIN starts s ON e.flow_id = s.flow_id"
-        + " ORDER BY s.start_time, e.flow_id, e.seq";
+        + (count
+            ? " SELECT count(*) FROM events e JOIN starts s ON e.flow_id = s.flow_id"
+            : " SELECT e.flow_id::VARCHAR AS flow_id, e.seq, e.event_avro, e.body"
+                + " FROM events e JOIN starts s ON e.flow_id = s.flow_id"
+                + " ORDER BY s.start_time, e.flow_id, e.seq");
   }
 
   @Override
