@@ -12,14 +12,15 @@ import java.util.function.Consumer;
  */
 final class BodyPartSplitter {
   private final Direction direction;
-  private final byte[] part;
+  private final int maxPartBytes;
+  private byte[] part = new byte[0];
   private int filled;
   private long offset;
   private int parts;
 
   BodyPartSplitter(Direction direction, int maxPartBytes) {
     this.direction = direction;
-    this.part = new byte[maxPartBytes];
+    this.maxPartBytes = maxPartBytes;
   }
 
   /** Copies the readable bytes of {@code buf} (without consuming them), emitting full parts. */
@@ -27,12 +28,18 @@ final class BodyPartSplitter {
     int index = buf.readerIndex();
     int left = buf.readableBytes();
     while (left > 0) {
-      int n = Math.min(left, part.length - filled);
+      int n = Math.min(left, maxPartBytes - filled);
+      if (filled + n > part.length) {
+        // grow on demand: most bodies (count_tokens, telemetry) are far smaller than a part
+        part =
+            java.util.Arrays.copyOf(
+                part, Math.min(maxPartBytes, Math.max(filled + n, part.length * 2)));
+      }
       buf.getBytes(index, part, filled, n);
       filled += n;
       index += n;
       left -= n;
-      if (filled == part.length) {
+      if (filled == maxPartBytes) {
         flush(emit);
       }
     }
@@ -43,8 +50,13 @@ final class BodyPartSplitter {
     if (filled == 0) {
       return;
     }
-    byte[] data = new byte[filled];
-    System.arraycopy(part, 0, data, 0, filled);
+    byte[] data;
+    if (filled == part.length) {
+      data = part; // hand the full buffer over instead of copying it
+      part = new byte[0];
+    } else {
+      data = java.util.Arrays.copyOf(part, filled);
+    }
     emit.accept(new BodyPart(direction, offset, ByteBuffer.wrap(data)));
     offset += filled;
     filled = 0;

@@ -34,7 +34,8 @@ class ProxyLifecycleTest {
   @Test
   void shouldLetInFlightStreamFinishWhenClosedWithinGracePeriod() throws Exception {
     try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.https()) {
-      ProxyHarness harness = new ProxyHarness(upstream, Map.of(ProxyConfig.SHUTDOWN_GRACE_MS, 10_000L));
+      ProxyHarness harness =
+          new ProxyHarness(upstream, Map.of(ProxyConfig.SHUTDOWN_GRACE_MS, 10_000L));
       CompletableFuture<HttpResponse<String>> response =
           harness
               .httpClient()
@@ -51,7 +52,8 @@ class ProxyLifecycleTest {
       assertThatThrownBy(() -> new RawClient(harness.proxy.port()).close())
           .isInstanceOf(java.net.ConnectException.class);
       upstream.releaseHeldStreams();
-      assertThat(response.get(10, TimeUnit.SECONDS).body()).endsWith("data: {\"type\":\"message_stop\"}\n\n");
+      assertThat(response.get(10, TimeUnit.SECONDS).body())
+          .endsWith("data: {\"type\":\"message_stop\"}\n\n");
       closing.get(10, TimeUnit.SECONDS);
       List<FlowEvent> flow = harness.sink.awaitEndedFlow("/v1/messages?drain");
       assertThat(assertCompleteFlow(flow).end().getTermination()).isEqualTo(Termination.COMPLETE);
@@ -86,7 +88,8 @@ class ProxyLifecycleTest {
       // frames 80 ms apart: the 20 ms linger publishes (nearly) each on its own
       assertThat(slow.size()).isGreaterThanOrEqualTo(7);
       for (SseChunk chunk : slow) {
-        FlowEvent event = slowFlow.stream().filter(e -> e.getPayload() == chunk).findFirst().orElseThrow();
+        FlowEvent event =
+            slowFlow.stream().filter(e -> e.getPayload() == chunk).findFirst().orElseThrow();
         var lastFrame = chunk.getFrames().get(chunk.getFrames().size() - 1);
         assertThat(event.getEventTime()).isAfterOrEqualTo(lastFrame.getArrivalTime());
       }
@@ -113,7 +116,9 @@ class ProxyLifecycleTest {
                           .getBytes(StandardCharsets.ISO_8859_1));
                   out.flush();
                   byte[] frame = in.readNBytes(5);
-                  out.write(("echo:" + new String(frame, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
+                  out.write(
+                      ("echo:" + new String(frame, StandardCharsets.ISO_8859_1))
+                          .getBytes(StandardCharsets.ISO_8859_1));
                   out.flush();
                   return head.toString();
                 } catch (Exception e) {
@@ -122,7 +127,9 @@ class ProxyLifecycleTest {
               });
       try (RawClient raw = new RawClient(harness.proxy.port())) {
         raw.send(
-            "GET http://127.0.0.1:" + ws.getLocalPort() + "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "GET http://127.0.0.1:"
+                + ws.getLocalPort()
+                + "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n");
         assertThat(raw.readHead()).startsWith("HTTP/1.1 101");
@@ -141,7 +148,8 @@ class ProxyLifecycleTest {
   void shouldCloseIdleExchangeWith504AndTimeoutFlow() throws Exception {
     try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.http();
         ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        ProxyHarness harness = new ProxyHarness(upstream, Map.of(ProxyConfig.IDLE_TIMEOUT_MS, 300L))) {
+        ProxyHarness harness =
+            new ProxyHarness(upstream, Map.of(ProxyConfig.IDLE_TIMEOUT_MS, 300L))) {
       CompletableFuture.runAsync(
           () -> {
             try (Socket s = silent.accept()) {
@@ -153,7 +161,11 @@ class ProxyLifecycleTest {
       try (RawClient raw = new RawClient(harness.proxy.port())) {
         String response =
             new String(
-                raw.send("GET http://127.0.0.1:" + silent.getLocalPort() + "/silent HTTP/1.1\r\nHost: x\r\n\r\n").readAll(),
+                raw.send(
+                        "GET http://127.0.0.1:"
+                            + silent.getLocalPort()
+                            + "/silent HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .readAll(),
                 StandardCharsets.ISO_8859_1);
         assertThat(response).startsWith("HTTP/1.1 504");
         assertThat(response).contains("proxy.idle.timeout.ms");
@@ -171,7 +183,8 @@ class ProxyLifecycleTest {
     assertThatThrownBy(() -> new ProxyConfig(Map.of(ProxyConfig.PORT, 70000)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(ProxyConfig.PORT);
-    assertThatThrownBy(() -> new ProxyConfig(Map.of(ProxyConfig.ALLOWED_CONNECT_PORTS, "443,https")))
+    assertThatThrownBy(
+            () -> new ProxyConfig(Map.of(ProxyConfig.ALLOWED_CONNECT_PORTS, "443,https")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not a port number");
     assertThatThrownBy(() -> new ProxyConfig(Map.of(ProxyConfig.AUTH_USER, "alice")))
@@ -185,7 +198,10 @@ class ProxyLifecycleTest {
   }
 
   static List<SseChunk> chunks(List<FlowEvent> flow) {
-    return flow.stream().filter(e -> e.getPayload() instanceof SseChunk).map(e -> (SseChunk) e.getPayload()).toList();
+    return flow.stream()
+        .filter(e -> e.getPayload() instanceof SseChunk)
+        .map(e -> (SseChunk) e.getPayload())
+        .toList();
   }
 
   static Object last(List<FlowEvent> flow) {
