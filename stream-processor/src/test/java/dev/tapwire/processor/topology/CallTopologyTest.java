@@ -223,6 +223,44 @@ class CallTopologyTest {
   }
 
   @Test
+  void shouldReadHundredsOfEventsBackInSequenceOrder() {
+    StringBuilder transcript =
+        new StringBuilder(
+            messageStart(
+                "msg_many", "claude-haiku-4-5", "{\"input_tokens\":5,\"output_tokens\":1}"));
+    for (int i = 1; i <= 300; i++) {
+      transcript.append(
+          event(
+              "content_block_delta",
+              "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"t\"}}"));
+      if (i % 30 == 0) {
+        // cumulative: a reordering would leave a smaller count last
+        transcript.append(
+            messageDelta(i == 300 ? "end_turn" : "max_tokens", "{\"output_tokens\":" + i + "}"));
+      }
+    }
+    transcript.append(Transcripts.messageStop());
+    // one frame per SseChunk: seq numbers run past 127 and 255 (byte-order boundaries of the keys)
+    FlowScript flow =
+        FlowScript.start(T0)
+            .request("POST", ANTHROPIC, "/v1/messages", anthropicRequestHeaders())
+            .requestBody(anthropicRequest("claude-haiku-4-5", true, null))
+            .after(Duration.ofMillis(100))
+            .response(200, sseResponseHeaders())
+            .sse(transcript.toString(), Duration.ofMillis(1), 1)
+            .end(Termination.COMPLETE);
+    assertThat(flow.events().size()).isGreaterThan(300);
+    pipe(flow);
+
+    CallRecord call = onlyCall();
+    assertThat(call.getOutcome()).isEqualTo(Outcome.COMPLETE);
+    assertThat(call.getUsage().getOutputTokens()).isEqualTo(300L);
+    assertThat(call.getResponse().getStopReason()).isEqualTo("end_turn");
+    assertThat(call.getResponse().getSseEventCount()).isEqualTo(1 + 300 + 10 + 1);
+    assertThat(call.getTiming().getTimeToFirstTokenMs()).isEqualTo(100.0 + 2);
+  }
+
+  @Test
   void shouldEmitNonStreamingCallFromResponseBody() {
     FlowScript flow =
         FlowScript.start(T0)
