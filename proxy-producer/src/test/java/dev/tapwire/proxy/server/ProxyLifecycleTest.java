@@ -176,6 +176,26 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void shouldRelay100ContinueBeforeTheClientSendsTheBody() throws Exception {
+    try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.http();
+        ProxyHarness harness = new ProxyHarness(upstream);
+        RawClient raw = new RawClient(harness.proxy.port())) {
+      raw.send(
+          "POST http://localhost:"
+              + upstream.port()
+              + "/upload?expect HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+              + "Content-Length: 5\r\nConnection: close\r\n\r\n");
+      // the body has not been sent: only the upstream's interim answer can arrive here
+      assertThat(raw.readHead()).startsWith("HTTP/1.1 100");
+      raw.send("hello");
+      String response = new String(raw.readAll(), StandardCharsets.ISO_8859_1);
+      assertThat(response).startsWith("HTTP/1.1 200").contains("\"bytes\":5");
+      assertThat(assertCompleteFlow(harness.sink.awaitEndedFlow("/upload?expect")).request())
+          .isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Test
   void shouldRejectInvalidConfigurationWithTheOffendingKey() {
     assertThatThrownBy(() -> new ProxyConfig(Map.of(ProxyConfig.ON_CAPTURE_FAILURE, "drop")))
         .isInstanceOf(ConfigException.class)
