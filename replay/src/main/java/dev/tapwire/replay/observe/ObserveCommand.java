@@ -52,6 +52,16 @@ public final class ObserveCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--data-dir",
+      descriptionKey = "data.dir",
+      defaultValue = "./tapwire-data",
+      description =
+          "Data directory of a running tapwire run whose broker and registry are used when"
+              + " --bootstrap-servers / --schema-registry-url are not given. Env:"
+              + " TAPWIRE_DATA_DIR; setting data.dir. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(
       names = "--kafka-property",
       paramLabel = "KEY=VALUE",
       description =
