@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.stream.Stream;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -84,6 +85,11 @@ final class FlowEventCodec {
    * @throws IOException if the bytes are not a single-object-encoded flow event of a known schema
    */
   FlowEvent decode(byte[] bytes) throws IOException {
-    return decoder.decode(bytes);
+    try {
+      return decoder.decode(bytes);
+    } catch (AvroRuntimeException e) {
+      // MissingSchemaException, BadHeaderException, malformed data
+      throw new IOException("Not a readable spooled flow event: " + e.getMessage(), e);
+    }
   }
 }

@@ -4,6 +4,8 @@ import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.proxy.spool.Spool;
 import dev.tapwire.proxy.spool.SpoolRecord;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -94,6 +96,18 @@ final class SpoolDrainer implements Runnable {
     }
   }
 
+  /** Saves an unreadable record's bytes next to the spool, so nothing is silently lost. */
+  private Path keepUnreadable(SpoolRecord record) {
+    Path file = spool.options().dir().resolve("unreadable-" + record.index() + ".bin");
+    try {
+      Files.write(file, record.payload());
+      return file;
+    } catch (IOException e) {
+      log.error("Cannot save unreadable spool record {} to {}", record.index(), file, e);
+      return null;
+    }
+  }
+
   private static boolean failedAlready(Future<RecordMetadata> done) throws InterruptedException {
     try {
       done.get();
@@ -126,10 +140,13 @@ final class SpoolDrainer implements Runnable {
           break;
         }
       } catch (IOException e) {
+        Path kept = keepUnreadable(record);
         log.error(
-            "Spool record {} is not a readable flow event and is dropped: {}",
+            "Spool record {} is not a readable flow event ({}); its bytes are kept in {} and it is"
+                + " skipped",
             record.index(),
-            e.getMessage());
+            e.getMessage(),
+            kept);
         metrics.dropped.increment();
         futures.add(null);
         skipped.add(false);

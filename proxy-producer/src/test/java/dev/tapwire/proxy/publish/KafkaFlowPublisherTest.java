@@ -8,6 +8,7 @@ import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.embedded.kafka.EmbeddedKafkaBroker;
 import dev.tapwire.proxy.capture.CaptureUnavailableException;
 import dev.tapwire.proxy.publish.RawTopicReader.Consumed;
+import dev.tapwire.proxy.spool.Spool;
 import dev.tapwire.registry.InMemorySchemaRegistry;
 import dev.tapwire.serde.AvroSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -321,6 +322,28 @@ class KafkaFlowPublisherTest {
     for (FlowEvent e : accepted) {
       assertThat(keys).contains(e.getFlowId() + "/" + e.getSeq());
     }
+  }
+
+  @Test
+  void shouldSkipAnUnreadableSpoolRecordKeepItsBytesAndPublishTheRest() throws Exception {
+    String topic = "flows-unreadable";
+    createTopic(topic, 1);
+    PublisherConfig config = config(topic, Map.of());
+    List<FlowEvent> events = TestFlows.flow(UUID.randomUUID(), 2, 100);
+    FlowEventCodec codec = new FlowEventCodec(config.spoolOptions().dir());
+    try (Spool spool = Spool.open(config.spoolOptions(), Clock.systemUTC())) {
+      spool.append(codec.encode(events.get(0)));
+      spool.append("not a flow event".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (FlowEvent e : events.subList(1, events.size())) {
+        spool.append(codec.encode(e));
+      }
+    }
+    KafkaFlowPublisher publisher = start(config);
+    await().atMost(Duration.ofSeconds(30)).until(() -> publisher.mode() == PublisherMode.DIRECT);
+    assertCompleteOrderedFlows(readAll(topic, events.size()), events);
+    assertThat(meters.counter("tapwire.capture.events.dropped").count()).isEqualTo(1);
+    assertThat(config.spoolOptions().dir().resolve("unreadable-1.bin"))
+        .hasContent("not a flow event");
   }
 
   @Test
