@@ -77,22 +77,32 @@ final class SpoolDrainer implements Runnable {
   public void run() {
     try {
       while (!stopped) {
-        List<SpoolRecord> batch =
-            mayDrain.getAsBoolean() ? spool.read(batchRecords, batchBytes) : List.of();
-        if (batch.isEmpty()) {
-          Thread.sleep(IDLE_MILLIS);
-          continue;
-        }
-        if (!drain(batch) && !stopped) {
+        if (!drainOnce()) {
           Thread.sleep(backoffMillis);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("Spool drainer stopped by an unexpected error; spooled events stay on disk", e);
     } finally {
       spool.rewind();
+    }
+  }
+
+  /** One step: drain a batch, or idle; returns false to back off after a failure. */
+  private boolean drainOnce() throws InterruptedException {
+    try {
+      List<SpoolRecord> batch =
+          mayDrain.getAsBoolean() ? spool.read(batchRecords, batchBytes) : List.of();
+      if (batch.isEmpty()) {
+        Thread.sleep(IDLE_MILLIS);
+        return true;
+      }
+      return drain(batch) || stopped;
+    } catch (RuntimeException e) {
+      // e.g. the spool cannot be read: keep the thread, retry after the back-off
+      log.error("Draining the capture spool failed; retrying in {} ms", backoffMillis, e);
+      spool.rewind();
+      return false;
     }
   }
 

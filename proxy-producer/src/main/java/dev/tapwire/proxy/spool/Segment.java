@@ -145,7 +145,8 @@ final class Segment implements Closeable {
    * Reads the record whose header starts at {@code position}.
    *
    * @param index the global index the caller expects at that position
-   * @throws IOException if the bytes there are not a valid record (disk corruption after start-up)
+   * @throws CorruptRecordException if the bytes there are not a valid record (disk corruption after
+   *     start-up)
    */
   SpoolRecord readAt(long position, long index) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
@@ -154,15 +155,31 @@ final class Segment implements Closeable {
     int crc = header.getInt(4);
     long appendTime = header.getLong(8);
     if (length < 0 || position + HEADER_BYTES + length > size) {
-      throw new IOException(
-          "Spool segment " + path + ": invalid record length " + length + " at byte " + position);
+      throw new CorruptRecordException(
+          "Spool segment " + path + ": invalid record length " + length + " at byte " + position,
+          -1);
     }
     ByteBuffer payload = ByteBuffer.allocate(length);
     readFully(channel, payload, position + HEADER_BYTES);
     if (crc(appendTime, payload.array()) != crc) {
-      throw new IOException("Spool segment " + path + ": CRC32C mismatch at byte " + position);
+      throw new CorruptRecordException(
+          "Spool segment " + path + ": CRC32C mismatch at byte " + position,
+          position + HEADER_BYTES + length);
     }
     return new SpoolRecord(index, appendTime, payload.array());
+  }
+
+  /** A record damaged after start-up (disk corruption), found while reading. */
+  static final class CorruptRecordException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Where the next record starts, or -1 when the record's length is unusable. */
+    final long nextPosition;
+
+    CorruptRecordException(String message, long nextPosition) {
+      super(message);
+      this.nextPosition = nextPosition;
+    }
   }
 
   /** Returns the append time of the record whose header starts at {@code position}. */

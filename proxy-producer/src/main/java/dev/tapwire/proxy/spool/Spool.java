@@ -187,7 +187,10 @@ public final class Spool implements AutoCloseable {
    * maxBytes} payload bytes) from the read position and advances it. The records stay in the spool
    * until {@link #commit}ted.
    *
-   * @throws UncheckedIOException if a record cannot be read (corruption found after start-up)
+   * <p>A record damaged after start-up (CRC32C mismatch, impossible length) is logged at ERROR and
+   * skipped, so one bad sector cannot stop the drain.
+   *
+   * @throws UncheckedIOException if the segment file cannot be read at all
    */
   public synchronized List<SpoolRecord> read(int maxRecords, long maxBytes) {
     ensureOpen();
@@ -202,7 +205,14 @@ public final class Spool implements AutoCloseable {
           readPosition = p;
           break;
         }
-        SpoolRecord record = p.segment().readAt(p.offset(), p.index());
+        SpoolRecord record;
+        try {
+          record = p.segment().readAt(p.offset(), p.index());
+        } catch (Segment.CorruptRecordException e) {
+          readPosition = skipCorrupt(p, e);
+          readAhead.addLast(readPosition);
+          continue;
+        }
         if (!out.isEmpty() && bytes + record.payload().length > maxBytes) {
           break;
         }
@@ -219,6 +229,22 @@ public final class Spool implements AutoCloseable {
       throw new UncheckedIOException("Cannot read capture spool " + options.dir(), e);
     }
     return out;
+  }
+
+  /**
+   * Logs and steps over a record damaged after start-up: to the next record, or the segment end.
+   */
+  private Position skipCorrupt(Position p, Segment.CorruptRecordException e) {
+    Position next =
+        e.nextPosition >= 0
+            ? new Position(p.segment(), e.nextPosition, p.index() + 1)
+            : new Position(p.segment(), p.segment().size(), p.segment().endIndex());
+    log.error(
+        "{}; skipping {} spooled record(s) from index {} (they cannot be read back)",
+        e.getMessage(),
+        next.index() - p.index(),
+        p.index());
+    return next;
   }
 
   /**

@@ -203,6 +203,29 @@ class SpoolTest {
   }
 
   @Test
+  void shouldSkipARecordDamagedAfterStartUpAndKeepReadingTheRest() throws IOException {
+    try (Spool spool = open(1 << 20, 1 << 16)) {
+      long[] ends = new long[5];
+      for (int i = 0; i < 5; i++) {
+        spool.append(payload(i));
+        ends[i] = Files.size(segmentFiles().get(0));
+      }
+      // flip a payload byte of record 2 while the spool is open
+      try (RandomAccessFile file = new RandomAccessFile(segmentFiles().get(0).toFile(), "rw")) {
+        file.seek(ends[2] - 1);
+        int b = file.read();
+        file.seek(ends[2] - 1);
+        file.write(b ^ 0x01);
+      }
+      List<SpoolRecord> read = spool.read(10, 1 << 20);
+      assertThat(read).extracting(SpoolRecord::index).containsExactly(0L, 1L, 3L, 4L);
+      assertThat(read.get(2).payload()).isEqualTo(payload(3));
+      spool.commit(5);
+      assertThat(spool.isEmpty()).isTrue();
+    }
+  }
+
+  @Test
   void shouldRejectAppendsBeyondTheCapAndAcceptAgainAfterDraining() throws IOException {
     try (Spool spool = open(8192, 2048)) {
       int accepted = 0;
