@@ -3,7 +3,7 @@
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY . .
-RUN ./mvnw -B -q -Dmaven.test.skip=true -Dskip.npm -Dskip.installnodenpm -pl cli -am package
+RUN ./mvnw -B -q -DskipTests -Dmaven.test.skip=true -pl cli -am package
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system tapwire \

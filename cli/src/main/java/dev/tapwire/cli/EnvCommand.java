@@ -47,6 +47,11 @@ final class EnvCommand implements Callable<Integer> {
     if (running.isEmpty()) {
       out.println("# no tapwire run is up on " + dataDir.root() + "; assuming port " + port);
     }
+    if (!java.nio.file.Files.exists(dataDir.caCertificate())) {
+      out.println(
+          "# the CA does not exist yet: it is created by the first tapwire run (or tapwire ca"
+              + " export) on this data dir");
+    }
     ClientEnvironment.lines(dataDir, host, port).forEach(out::println);
     out.flush();
     return 0;
