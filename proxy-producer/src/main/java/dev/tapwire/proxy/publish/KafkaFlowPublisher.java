@@ -47,10 +47,13 @@ import org.slf4j.LoggerFactory;
  * order holds. A drainer thread publishes from the spool once the direct sends have settled; when
  * the spool is empty the publisher thread switches back to {@code DIRECT}.
  *
- * <p>Delivery: each event reaches Kafka once when no process crashes (a direct send that is
- * acknowledged after its spool copy was made marks the copy as delivered). Across a crash, events
- * acknowledged by Kafka but not yet committed in the spool are sent again (at least once; the
- * per-flow sequence lets the processor drop duplicates).
+ * <p>Delivery: when Kafka is merely slow or unreachable, each event reaches Kafka once (a direct
+ * send acknowledged after its spool copy was made marks the copy as delivered, also across a
+ * restart). When a send fails outright, the producer is aborted so that no later send overtakes the
+ * failed one ({@link ProducerHolder}); an aborted send the broker had already written then arrives
+ * twice, in order. After a crash, events acknowledged by Kafka but not yet committed in the spool
+ * are sent again. So delivery is at least once and per-flow order holds; the per-flow sequence
+ * number lets the processor drop duplicates.
  *
  * <p>Limits: an event whose data exceeds 1 MiB minus 64 KiB is refused by {@link #publish} with
  * {@link IllegalArgumentException} (body parts are at most 256 KiB by contract); a serialized
