@@ -171,6 +171,7 @@ public final class ProxyService implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.ALLOCATOR, ProxyContext.allocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new ClientChannelInitializer(context, reverse));
     var future = bootstrap.bind(address).await();

@@ -480,6 +480,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
             .group(ctx.channel().eventLoop())
             .channel(NioSocketChannel.class)
             .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.ALLOCATOR, ProxyContext.ALLOCATOR)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, proxy.connectTimeoutMillis)
             .handler(
                 new ChannelInitializer<Channel>() {
@@ -550,6 +551,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
             .group(ctx.channel().eventLoop())
             .channel(NioSocketChannel.class)
             .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.ALLOCATOR, ProxyContext.ALLOCATOR)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, proxy.connectTimeoutMillis)
             .handler(
                 new ChannelInitializer<Channel>() {
