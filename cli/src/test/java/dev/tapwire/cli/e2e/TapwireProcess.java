@@ -79,6 +79,64 @@ final class TapwireProcess implements AutoCloseable {
     throw new IllegalStateException("tapwire run not up within 120 s:\n" + tail(err));
   }
 
+  /**
+   * Starts {@code tapwire args…} (a long-running service such as {@code proxy}) and waits until its
+   * standard error has a line matching {@code ready}.
+   *
+   * @return the process, and the first group of {@code ready} as its {@link #readyValue()}
+   * @throws IllegalStateException if it exits or is not ready within 120 s
+   */
+  static TapwireProcess service(
+      Path logDir,
+      String name,
+      List<String> jvmOptions,
+      List<String> args,
+      java.util.regex.Pattern ready)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString()));
+    command.addAll(args);
+    Files.createDirectories(logDir);
+    Path out = logDir.resolve(name + ".out");
+    Path err = logDir.resolve(name + ".err");
+    long begin = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    long deadline = begin + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(err, StandardCharsets.UTF_8)) {
+        java.util.regex.Matcher m = ready.matcher(line);
+        if (m.find()) {
+          TapwireProcess started =
+              new TapwireProcess(
+                  process, out, err, null, Duration.ofNanos(System.nanoTime() - begin));
+          started.readyValue = m.groupCount() > 0 ? m.group(1) : line;
+          return started;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "tapwire " + args + " exited with " + process.exitValue() + ":\n" + tail(err));
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("tapwire " + args + " not ready within 120 s:\n" + tail(err));
+  }
+
+  private String readyValue;
+
+  /** What the ready pattern of {@link #service} captured. */
+  String readyValue() {
+    return readyValue;
+  }
+
   /** Runs a one-shot subcommand and returns its exit code and output. */
   static Result oneShot(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
