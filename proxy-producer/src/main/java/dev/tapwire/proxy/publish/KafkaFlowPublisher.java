@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -65,8 +66,13 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   private static final long POLL_MILLIS = 10;
   private static final long SPOOL_FULL_LOG_INTERVAL_MILLIS = 10_000;
 
-  /** An event accepted by {@link #publish}, with when (clock milliseconds). */
-  private record Accepted(FlowEvent event, long acceptedMillis) {}
+  /** Estimated bytes of an event besides its body data (heads, ids, object overhead). */
+  private static final int EVENT_OVERHEAD_BYTES = 512;
+
+  /**
+   * An event accepted by {@link #publish}, with when (clock milliseconds) and its size estimate.
+   */
+  private record Accepted(FlowEvent event, long acceptedMillis, int bytes) {}
 
   private final PublisherConfig config;
   private final String topic;
@@ -76,6 +82,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   private final Spool spool;
   private final FlowEventCodec codec;
   private final ArrayBlockingQueue<Accepted> queue;
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final ConcurrentLinkedDeque<Accepted> held = new ConcurrentLinkedDeque<>();
   private final DirectSends direct = new DirectSends();
   private final Set<Long> deliveredCopies = ConcurrentHashMap.newKeySet();
@@ -215,7 +222,21 @@ public final class KafkaFlowPublisher implements FlowEventSink {
               + dataBytes
               + " bytes of data; split bodies into parts of at most 256 KiB");
     }
-    if (!queue.offer(new Accepted(event, clock.millis()))) {
+    int bytes = dataBytes + EVENT_OVERHEAD_BYTES;
+    if (queuedBytes.addAndGet(bytes) > config.queueMaxBytes()) {
+      queuedBytes.addAndGet(-bytes);
+      metrics.rejected.increment();
+      throw new CaptureUnavailableException(
+          "Capture queue holds "
+              + queuedBytes.get()
+              + " bytes (publisher.queue.max.bytes "
+              + config.queueMaxBytes()
+              + "): "
+              + (spoolFull ? "the capture spool is full" : "Kafka and the spool are behind"),
+          null);
+    }
+    if (!queue.offer(new Accepted(event, clock.millis(), bytes))) {
+      queuedBytes.addAndGet(-bytes);
       metrics.rejected.increment();
       throw new CaptureUnavailableException(
           "Capture queue is full ("
@@ -266,8 +287,13 @@ public final class KafkaFlowPublisher implements FlowEventSink {
           + lastFailure
           + ")";
     }
-    if (queue.remainingCapacity() == 0) {
-      return "capture queue is full (" + config.queueCapacity() + " events)";
+    if (queue.remainingCapacity() == 0
+        || queuedBytes.get() + MAX_EVENT_DATA_BYTES > config.queueMaxBytes()) {
+      return "capture queue is full ("
+          + queue.size()
+          + " events, "
+          + queuedBytes.get()
+          + " bytes; publisher.queue.capacity / publisher.queue.max.bytes)";
     }
     return null;
   }
@@ -368,6 +394,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
           }
           continue;
         }
+        queuedBytes.addAndGet(-next.bytes());
         dispatch(next);
       }
     } catch (InterruptedException e) {

@@ -33,6 +33,7 @@ public final class PublisherConfig extends AbstractConfig {
 
   public static final String TOPIC_CONFIG = "publisher.topic";
   public static final String QUEUE_CAPACITY_CONFIG = "publisher.queue.capacity";
+  public static final String QUEUE_MAX_BYTES_CONFIG = "publisher.queue.max.bytes";
   public static final String QUEUE_SPOOL_THRESHOLD_CONFIG = "publisher.queue.spool.threshold";
   public static final String SLOW_AFTER_MS_CONFIG = "publisher.slow.after.ms";
   public static final String CLOSE_GRACE_MS_CONFIG = "publisher.close.grace.ms";
@@ -65,6 +66,15 @@ public final class PublisherConfig extends AbstractConfig {
               "Events the in-memory hand-over queue holds between the proxy's event loops and the"
                   + " publisher thread. When it is full, publish() throws"
                   + " CaptureUnavailableException (the proxy's capture-failure policy decides).")
+          .define(
+              QUEUE_MAX_BYTES_CONFIG,
+              Type.LONG,
+              64L * 1024 * 1024,
+              Range.atLeast(4L * 1024 * 1024),
+              Importance.LOW,
+              "Bound on the body bytes (plus a fixed per-event estimate) in the hand-over queue, so a"
+                  + " stalled publisher cannot exhaust the heap; beyond it publish() throws"
+                  + " CaptureUnavailableException.")
           .define(
               QUEUE_SPOOL_THRESHOLD_CONFIG,
               Type.INT,
@@ -180,6 +190,10 @@ public final class PublisherConfig extends AbstractConfig {
 
   public int queueCapacity() {
     return getInt(QUEUE_CAPACITY_CONFIG);
+  }
+
+  public long queueMaxBytes() {
+    return getLong(QUEUE_MAX_BYTES_CONFIG);
   }
 
   public int queueSpoolThreshold() {
