@@ -67,6 +67,11 @@ final class RunCommand extends SettingsCommand implements Callable<Integer> {
                       + ")");
             });
     Map<String, Object> settings = ServiceSettings.forRun(dataDir, resolveSettings(false));
+    for (String replaced : new String[] {"kafka.bootstrap.servers", "kafka.schema.registry.url"}) {
+      if (settings.containsKey(replaced)) {
+        log.warn("ignoring {}: tapwire run uses its embedded broker and registry", replaced);
+      }
+    }
     CliConfig cli = cliConfig(settings);
     Map<String, Object> validation = new LinkedHashMap<>(settings);
     validation.put("kafka.bootstrap.servers", LOOPBACK + ":9092");
