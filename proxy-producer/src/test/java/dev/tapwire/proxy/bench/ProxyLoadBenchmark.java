@@ -115,9 +115,10 @@ public final class ProxyLoadBenchmark {
         URI viaName = upstream.baseUri().resolve("/v1/messages");
         URI viaIp = URI.create("https://127.0.0.1:" + upstream.port() + "/v1/messages");
         byte[] body = body();
-        // warm-up: JIT, TLS session caches, leaf minting
+        // warm-up at the highest concurrency: JIT, leaf minting, and every pooled connection
+        // (CONNECT + both TLS handshakes) opened, so the measured phases are steady state
         for (HttpClient c : List.of(direct, tunnel, mitm)) {
-          run(c, c == tunnel ? viaIp : viaName, body, 16, 400, proxy.pid());
+          run(c, c == tunnel ? viaIp : viaName, body, 64, 640, proxy.pid());
         }
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < concurrency.length; i++) {
