@@ -118,4 +118,18 @@ class StateFileTest {
             parsed.subcommand().commandSpec().findOption("--bootstrap-servers").<String>getValue())
         .isNull();
   }
+
+  @Test
+  void shouldRefuseASecondRunOnTheSameDataDir() {
+    new StateFile(dir.resolve("tapwire.state.json"))
+        .write(state(ProcessHandle.current().pid(), 18123));
+
+    Cli.Result result = Cli.run("run", "--data-dir", dir.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .contains("tapwire run is already running on " + dir.toAbsolutePath().normalize())
+        .contains("proxy port 18123");
+    assertThat(dir.resolve("kafka")).doesNotExist();
+  }
 }
