@@ -196,6 +196,37 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void shouldAnswerPipelinedRequestsInOrderAsSeparateFlows() throws Exception {
+    try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.http();
+        ProxyHarness harness = new ProxyHarness(upstream);
+        RawClient raw = new RawClient(harness.proxy.port())) {
+      String base = "http://localhost:" + upstream.port();
+      raw.send(
+          "GET "
+              + base
+              + "/bytes?n=100&p=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+              + "POST "
+              + base
+              + "/upload?p=2 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc"
+              + "GET "
+              + base
+              + "/bytes?n=7&p=3 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      String all = new String(raw.readAll(), StandardCharsets.ISO_8859_1);
+      int first = all.indexOf("HTTP/1.1 200");
+      int second = all.indexOf("HTTP/1.1 200", first + 1);
+      int third = all.indexOf("HTTP/1.1 200", second + 1);
+      assertThat(first).isZero();
+      assertThat(second).isPositive();
+      assertThat(third).isGreaterThan(second);
+      assertThat(all.substring(second, third)).contains("\"bytes\":3");
+      assertThat(all.substring(third)).contains("Content-length: 7"); // upstream spelling kept
+      for (String p : List.of("/bytes?n=100&p=1", "/upload?p=2", "/bytes?n=7&p=3")) {
+        assertCompleteFlow(harness.sink.awaitEndedFlow(p));
+      }
+    }
+  }
+
+  @Test
   void shouldRejectInvalidConfigurationWithTheOffendingKey() {
     assertThatThrownBy(() -> new ProxyConfig(Map.of(ProxyConfig.ON_CAPTURE_FAILURE, "drop")))
         .isInstanceOf(ConfigException.class)
