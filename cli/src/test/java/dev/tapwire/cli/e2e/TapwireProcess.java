@@ -211,6 +211,14 @@ final class TapwireProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Kills it without warning (SIGKILL: no shutdown hook, like a crash) and waits. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("tapwire run did not die within 30 s");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {

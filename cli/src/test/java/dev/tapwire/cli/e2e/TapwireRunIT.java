@@ -70,7 +70,7 @@ class TapwireRunIT {
   private final Map<String, Integer> expectedDeltas = new HashMap<>();
 
   @Test
-  void shouldRecordEveryCallOnceWithExactUsageAndCostAcrossRestart() throws Exception {
+  void shouldRecordEveryCallOnceWithExactUsageAndCostAcrossRestartAndCrash() throws Exception {
     deleteRecursively(work);
     Files.createDirectories(work);
     try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.https()) {
@@ -187,6 +187,18 @@ class TapwireRunIT {
             .containsPattern("calls \\(Parquet\\): +" + calls + "\n")
             .containsPattern("audit rows \\(SQLite\\): +" + calls + "\n")
             .containsPattern("lag tapwire-processor: +0 offsets");
+        run.kill();
+      }
+      assertThat(data.resolve("tapwire.state.json")).as("left behind by the crash").exists();
+
+      try (TapwireProcess run = TapwireProcess.run(data, work, "run3", jvm, args)) {
+        measurements.add("start-up after a crash (SIGKILL): " + run.startup().toMillis() + " ms");
+        Message afterCrash = sdkClient(upstream, run).messages().create(baseParams(6).build());
+        expectedDeltas.put(afterCrash.id(), 6);
+        awaitVisible(data, ++calls);
+        awaitAuditRows(data, calls);
+        assertCallsThroughTapwireSql(data, calls);
+        assertAuditTableHoldsTheSameCalls(data);
         run.stop();
       }
     } finally {
