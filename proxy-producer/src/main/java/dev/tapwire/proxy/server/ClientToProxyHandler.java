@@ -943,7 +943,28 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void refuse(HttpResponseStatus status, ErrorKind kind, String message, String target) {
     proxy.metrics.error(kind);
-    proxy.capture.refusal(kind, message, clientAddress, target, status.code());
+    Exchange ex = exchange;
+    if (ex != null && !ex.finished) {
+      // refused in the middle of a flow (e.g. a malformed request body): end that flow
+      boolean responseStarted = ex.responseStarted;
+      ex.recorder.error(
+          kind,
+          message,
+          clientAddress,
+          ex.target.authority(),
+          responseStarted ? null : status.code());
+      ex.recorder.end(Termination.REJECTED, message, ex.timings());
+      endExchange(ex);
+      closeUpstream();
+      releaseQueues();
+      if (responseStarted) {
+        state = ConnectionState.DISCONNECTED;
+        ctx.close();
+        return;
+      }
+    } else {
+      proxy.capture.refusal(kind, message, clientAddress, target, status.code());
+    }
     FullHttpResponse response = ErrorResponses.plain(ctx.alloc(), status, message);
     if (status.equals(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED)) {
       response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, ProxyAuthenticator.CHALLENGE);

@@ -101,6 +101,28 @@ class ProxyErrorHandlingTest {
   }
 
   @Test
+  void shouldEndTheFlowAsRejectedWhenTheChunkedRequestBodyIsMalformed() throws Exception {
+    try (RawClient raw = new RawClient(harness.proxy.port())) {
+      String response =
+          new String(
+              raw.send(
+                      "POST http://localhost:"
+                          + plainUpstream.port()
+                          + "/upload?badchunk HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          + "5\r\nhello\r\nZZZ\r\n")
+                  .readAll(),
+              StandardCharsets.ISO_8859_1);
+      assertThat(response).startsWith("HTTP/1.1 400");
+      assertThat(response).contains("malformed request body");
+    }
+    List<FlowEvent> flow = harness.sink.awaitEndedFlow("/upload?badchunk");
+    FlowEnd end = (FlowEnd) flow.get(flow.size() - 1).getPayload();
+    assertThat(end.getTermination()).isEqualTo(Termination.REJECTED);
+    assertThat(end.getRequestBytes()).isEqualTo(5);
+    Awaitility.await().until(() -> harness.proxy.activeFlows() == 0);
+  }
+
+  @Test
   void shouldAnswer431ForOversizedHeaders() throws Exception {
     String big = "x".repeat(10_000);
     try (RawClient raw = new RawClient(harness.proxy.port())) {
