@@ -14,11 +14,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -30,7 +27,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -455,7 +451,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
                   });
           return promise;
         };
-    ctx.writeAndFlush(connectionEstablished())
+    ctx.writeAndFlush(BlindTunnel.connectionEstablished())
         .addListener(
             (ChannelFutureListener)
                 f -> {
@@ -472,72 +468,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void startTunnel(Target target) {
     state = ConnectionState.TUNNELING;
-    FlowRecorder recorder = proxy.capture.newFlow();
-    TunnelRecord record =
-        new TunnelRecord(recorder, target, clientAddress, proxy.capture.now(), proxy.metrics);
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(ctx.channel().eventLoop())
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.ALLOCATOR, ProxyContext.ALLOCATOR)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, proxy.connectTimeoutMillis)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    proxy.channels.add(ch);
-                  }
-                });
-    bootstrap
-        .connect(target.host(), target.port())
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    String message =
-                        "cannot connect to " + target.authority() + ": " + rootMessage(f.cause());
-                    record.failed(message);
-                    proxy.metrics.error(ErrorKind.UPSTREAM_CONNECT_FAILURE);
-                    state = ConnectionState.DISCONNECTED;
-                    ctx.writeAndFlush(
-                            ErrorResponses.plain(
-                                ctx.alloc(), HttpResponseStatus.BAD_GATEWAY, message))
-                        .addListener(ChannelFutureListener.CLOSE);
-                    return;
-                  }
-                  Channel out = f.channel();
-                  if (!ctx.channel().isActive()) {
-                    out.close();
-                    record.closed("client closed before the tunnel opened");
-                    return;
-                  }
-                  ctx.writeAndFlush(connectionEstablished())
-                      .addListener(
-                          (ChannelFutureListener)
-                              w -> {
-                                if (!w.isSuccess()) {
-                                  out.close();
-                                  return;
-                                }
-                                out.pipeline()
-                                    .addLast(
-                                        "relay",
-                                        new TunnelRelayHandler(ctx.channel(), false, record));
-                                ChannelPipeline p = ctx.pipeline();
-                                p.addLast("relay", new TunnelRelayHandler(out, true, record));
-                                p.remove(this);
-                                p.remove(HttpServerCodec.class);
-                                ctx.channel().read();
-                                out.read();
-                              });
-                });
-  }
-
-  private static FullHttpResponse connectionEstablished() {
-    // RFC 9110 §9.3.6: no Content-Length or Transfer-Encoding in a 2xx answer to CONNECT
-    return new DefaultFullHttpResponse(
-        HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection Established"));
+    BlindTunnel.open(ctx, this, proxy, target, clientAddress);
   }
 
   // ---- proxyToServer connection ----------------------------------------------------------------
@@ -547,12 +478,8 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
     long connectStart = System.nanoTime();
     ClientToProxyHandler self = this;
     Bootstrap bootstrap =
-        new Bootstrap()
-            .group(ctx.channel().eventLoop())
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.ALLOCATOR, ProxyContext.ALLOCATOR)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, proxy.connectTimeoutMillis)
+        proxy
+            .upstreamBootstrap(ctx.channel().eventLoop())
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override

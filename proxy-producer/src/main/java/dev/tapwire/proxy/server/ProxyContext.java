@@ -2,9 +2,13 @@ package dev.tapwire.proxy.server;
 
 import dev.tapwire.proxy.ca.LeafContextCache;
 import dev.tapwire.proxy.capture.Capture;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -90,6 +94,19 @@ public final class ProxyContext {
   /** The buffer allocator for client and upstream channels. */
   public static ByteBufAllocator allocator() {
     return ALLOCATOR;
+  }
+
+  /**
+   * A bootstrap for an upstream channel on the client's event loop (so both channels of a flow
+   * share one thread): NIO, AUTO_READ off, heap buffers, the configured connect timeout.
+   */
+  Bootstrap upstreamBootstrap(EventLoop loop) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
   }
 
   HttpServerCodec newServerCodec() {
