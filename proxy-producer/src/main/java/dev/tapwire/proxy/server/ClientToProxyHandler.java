@@ -30,14 +30,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.ssl.SniCompletionEvent;
-import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AsyncMapping;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -435,35 +431,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
   private void startMitm(Target target) {
     state = ConnectionState.MITM_HANDSHAKE;
     mitmTarget = target;
-    proxy.leaves.contextFor(target.host()); // start minting while the 200 travels
-    AsyncMapping<String, SslContext> mapping =
-        (String ignoredSni, Promise<SslContext> promise) -> {
-          proxy
-              .leaves
-              .contextFor(target.host())
-              .whenComplete(
-                  (context, error) -> {
-                    if (error != null) {
-                      promise.tryFailure(error);
-                    } else {
-                      promise.trySuccess(context);
-                    }
-                  });
-          return promise;
-        };
-    ctx.writeAndFlush(BlindTunnel.connectionEstablished())
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    return;
-                  }
-                  ChannelPipeline p = ctx.pipeline();
-                  String codecName = p.context(HttpServerCodec.class).name();
-                  p.addBefore(codecName, "tls", new SniHandler(mapping, 16 * 1024, 10_000));
-                  p.replace(codecName, "http", proxy.newServerCodec());
-                  ctx.read();
-                });
+    DecryptedTunnel.open(ctx, proxy, target);
   }
 
   private void startTunnel(Target target) {
