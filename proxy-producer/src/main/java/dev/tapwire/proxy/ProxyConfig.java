@@ -225,22 +225,27 @@ public final class ProxyConfig extends AbstractConfig {
     return CONFIG;
   }
 
+  /** The reverse listener's upstream base URL ({@value #REVERSE_UPSTREAM}). */
   public URI reverseUpstream() {
     return URI.create(getString(REVERSE_UPSTREAM));
   }
 
+  /** The data directory ({@value #DATA_DIR}): CA and redaction secret live here. */
   public Path dataDir() {
     return Path.of(getString(DATA_DIR));
   }
 
+  /** The capture-failure policy ({@value #ON_CAPTURE_FAILURE}). */
   public CapturePolicy capturePolicy() {
     return CapturePolicy.valueOf(getString(ON_CAPTURE_FAILURE).toUpperCase(Locale.ROOT));
   }
 
+  /** Ports CONNECT may reach ({@value #ALLOWED_CONNECT_PORTS}). */
   public List<Integer> allowedConnectPorts() {
     return getList(ALLOWED_CONNECT_PORTS).stream().map(s -> Integer.parseInt(s.trim())).toList();
   }
 
+  /** This instance's id ({@value #PROXY_ID}), or the host name when it is empty. */
   public String proxyId() {
     String id = getString(PROXY_ID);
     if (!id.isEmpty()) {
