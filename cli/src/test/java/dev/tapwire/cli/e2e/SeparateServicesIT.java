@@ -120,6 +120,49 @@ class SeparateServicesIT {
         assertThat(row.get("output_tokens").asLong()).isEqualTo(AnthropicSse.outputTokens(2));
         assertThat(row.get("input_tokens").asLong()).isEqualTo(AnthropicSse.INPUT_TOKENS);
         assertThat(row.get("cost_status").asText()).isEqualTo("PRICED");
+
+        // Re-derive from the raw topic: replay into tapwire.flows.replay.it, then a second
+        // processor (its own application id) writes tapwire.calls.replay.it.
+        java.time.Instant now = java.time.Instant.now();
+        TapwireProcess.Result replay =
+            TapwireProcess.oneShot(
+                concat(
+                    List.of(
+                        "replay",
+                        "--data-dir",
+                        work.resolve("replay").toString(),
+                        "--from",
+                        now.minus(java.time.Duration.ofHours(1)).toString(),
+                        "--to",
+                        now.plus(java.time.Duration.ofMinutes(1)).toString(),
+                        "--flow-margin",
+                        "PT1S",
+                        "--target",
+                        "it"),
+                    kafkaFlags));
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        try (TapwireProcess replayProcessor =
+            TapwireProcess.service(
+                work,
+                "process-replay",
+                jvm,
+                concat(
+                    List.of(
+                        "process",
+                        "--data-dir",
+                        work.resolve("processor").toString(),
+                        "--input",
+                        "tapwire.flows.replay.it",
+                        "--output",
+                        "tapwire.calls.replay.it"),
+                    kafkaFlags),
+                Pattern.compile("tapwire process: (.*)"))) {
+          assertThat(replayProcessor.readyValue())
+              .startsWith(
+                  "tapwire.flows.replay.it -> tapwire.calls.replay.it as"
+                      + " tapwire-processor.tapwire.flows.replay.it");
+          assertThat(awaitCommittedRecords(kafka, "tapwire.calls.replay.it", 1)).isEqualTo(1);
+        }
       }
     }
   }
@@ -151,6 +194,34 @@ class SeparateServicesIT {
     }
     throw new AssertionError(
         "no call row within 90 s" + (last == null ? "" : ": " + last.err() + last.out()));
+  }
+
+  /** Counts the committed records of {@code topic} until {@code expected} are there (90 s). */
+  private static long awaitCommittedRecords(KafkaEnvironment kafka, String topic, int expected)
+      throws InterruptedException {
+    java.util.Map<String, Object> props =
+        new java.util.HashMap<>(kafka.consumerProperties(kafka.uniqueName("count")));
+    props.put("isolation.level", "read_committed");
+    props.put("auto.offset.reset", "earliest");
+    props.put(
+        "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    props.put(
+        "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    long count = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(topic));
+      while (System.nanoTime() < deadline && count < expected) {
+        count += consumer.poll(java.time.Duration.ofMillis(500)).count();
+      }
+      // a little longer, to see a duplicate if there were one
+      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < settle) {
+        count += consumer.poll(java.time.Duration.ofMillis(500)).count();
+      }
+    }
+    return count;
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
