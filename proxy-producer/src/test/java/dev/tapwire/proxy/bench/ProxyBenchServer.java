@@ -21,6 +21,8 @@ public final class ProxyBenchServer {
 
   public static void main(String[] args) throws Exception {
     AtomicLong bytes = new AtomicLong();
+    // -Dtapwire.bench.encode=false measures the data path without the sink's Avro encoding
+    boolean encode = Boolean.parseBoolean(System.getProperty("tapwire.bench.encode", "true"));
     java.util.List<Long> firstByte =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     FlowEventSink sink =
@@ -30,6 +32,9 @@ public final class ProxyBenchServer {
             if (event.getPayload() instanceof dev.tapwire.avro.FlowEnd end
                 && end.getFirstByteMicros() != null) {
               firstByte.add(end.getFirstByteMicros());
+            }
+            if (!encode) {
+              return;
             }
             try {
               bytes.addAndGet(FlowEvent.getEncoder().encode(event).remaining());
