@@ -227,6 +227,36 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void shouldFingerprintConfiguredExtraCredentialHeadersButRelayThemUnchanged() throws Exception {
+    try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.http();
+        ProxyHarness harness =
+            new ProxyHarness(upstream, Map.of(ProxyConfig.REDACT_HEADERS, "X-Custom-Secret"));
+        RawClient raw = new RawClient(harness.proxy.port())) {
+      String response =
+          new String(
+              raw.send(
+                      "POST http://localhost:"
+                          + upstream.port()
+                          + "/v1/messages/count_tokens?redact HTTP/1.1\r\nHost: localhost\r\n"
+                          + "x-custom-secret: hunter2-VERY-SECRET\r\nConnection: close\r\n"
+                          + "Content-Length: 2\r\n\r\n{}")
+                  .readAll(),
+              StandardCharsets.ISO_8859_1);
+      assertThat(response).startsWith("HTTP/1.1 200");
+      var seen =
+          upstream.takeRequest("/v1/messages/count_tokens?redact", java.time.Duration.ofSeconds(5));
+      assertThat(seen.header("x-custom-secret")).isEqualTo("hunter2-VERY-SECRET");
+      List<FlowEvent> flow = harness.sink.awaitEndedFlow("/v1/messages/count_tokens?redact");
+      var head = (dev.tapwire.avro.RequestHead) flow.get(0).getPayload();
+      assertThat(head.getHeaders())
+          .filteredOn(h -> h.getName().equalsIgnoreCase("x-custom-secret"))
+          .singleElement()
+          .satisfies(h -> assertThat(h.getValue()).matches("fp:other:[0-9a-f]{64}"));
+      MitmRelayTestSupport.assertNoSecret(harness, "hunter2-VERY-SECRET");
+    }
+  }
+
+  @Test
   void shouldRejectInvalidConfigurationWithTheOffendingKey() {
     assertThatThrownBy(() -> new ProxyConfig(Map.of(ProxyConfig.ON_CAPTURE_FAILURE, "drop")))
         .isInstanceOf(ConfigException.class)
