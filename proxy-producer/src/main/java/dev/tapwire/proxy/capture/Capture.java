@@ -105,7 +105,7 @@ public final class Capture {
   public void refusal(
       ErrorKind kind, String message, String clientAddress, String target, Integer status) {
     FlowRecorder recorder = newFlow();
-    recorder.error(kind, message, clientAddress, target, status);
+    recorder.refusal(kind, message, clientAddress, target, status);
   }
 
   /**

@@ -142,9 +142,15 @@ public final class FlowRecorder {
       ErrorKind kind, String message, String clientAddress, String target, Integer status) {
     if (!ended) {
       emit(Capture.flowError(kind, message, clientAddress, target, status));
-      if (seq == 1) {
-        ended = true; // a refusal: the error is the whole flow
-      }
+    }
+  }
+
+  /** A refused request: the {@link dev.tapwire.avro.FlowError} is the flow's only event. */
+  void refusal(
+      ErrorKind kind, String message, String clientAddress, String target, Integer status) {
+    if (!ended && seq == 0) {
+      emit(Capture.flowError(kind, message, clientAddress, target, status));
+      ended = true;
     }
   }
 
