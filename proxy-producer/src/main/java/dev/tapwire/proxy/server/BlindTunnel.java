@@ -52,7 +52,7 @@ final class BlindTunnel {
                         "cannot connect to "
                             + target.authority()
                             + ": "
-                            + ClientToProxyHandler.rootMessage(f.cause());
+                            + ErrorResponses.rootMessage(f.cause());
                     record.failed(message);
                     proxy.metrics.error(dev.tapwire.avro.ErrorKind.UPSTREAM_CONNECT_FAILURE);
                     ctx.writeAndFlush(

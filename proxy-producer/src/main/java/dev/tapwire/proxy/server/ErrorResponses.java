@@ -40,4 +40,17 @@ final class ErrorResponses {
     buf.writeBytes(bytes);
     return buf;
   }
+
+  /** The message of the innermost cause of {@code t}, for error responses, events and logs. */
+  static String rootMessage(Throwable t) {
+    if (t == null) {
+      return "unknown error";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null ? root.getClass().getSimpleName() : m;
+  }
 }

@@ -8,35 +8,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Last handler of an upstream channel (after the TLS handler and {@code HttpClientCodec}): hands
  * serverToProxyResponse objects, read completions and the channel's end to the owning {@link
- * ClientToProxyHandler}, which runs on the same event loop.
+ * ExchangeRelay}, which runs on the client's event loop. Added by {@link UpstreamConnector}.
  */
 final class ServerToProxyHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerToProxyHandler.class);
-  private final ClientToProxyHandler client;
+  private final ExchangeRelay relay;
 
-  ServerToProxyHandler(ClientToProxyHandler client) {
-    this.client = client;
+  ServerToProxyHandler(ExchangeRelay relay) {
+    this.relay = relay;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    client.serverToProxyResponse(ctx.channel(), msg);
+    relay.serverToProxyResponse(ctx.channel(), msg);
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    client.upstreamReadComplete(ctx.channel());
+    relay.upstreamReadComplete(ctx.channel());
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    client.upstreamClosed(ctx.channel());
+    relay.upstreamClosed(ctx.channel());
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("Upstream {} failed: {}", ctx.channel(), cause.toString());
-    client.upstreamFailed(ctx.channel(), cause);
+    relay.upstreamFailed(ctx.channel(), cause);
     ctx.close();
   }
 }
