@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -71,5 +72,23 @@ class ProcessorConfigTest {
     assertThat(streams.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("tapwire-processor");
     assertThat(streams.get(StreamsConfig.STATE_DIR_CONFIG))
         .isEqualTo(dir.resolve("state").toAbsolutePath().toString());
+  }
+
+  @Test
+  void shouldDefaultTheStreamsProducerBatchSizeAndLetKafkaSettingsOverrideIt() {
+    String key = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+    Properties defaults =
+        new StreamProcessorService(
+                new ProcessorConfig(Map.of("kafka.bootstrap.servers", "localhost:1")),
+                Clock.systemUTC())
+            .streamsProperties();
+    assertThat(defaults.get(key)).isEqualTo(StreamProcessorService.PRODUCER_BATCH_BYTES);
+    Properties overridden =
+        new StreamProcessorService(
+                new ProcessorConfig(
+                    Map.of("kafka.bootstrap.servers", "localhost:1", "kafka." + key, "32768")),
+                Clock.systemUTC())
+            .streamsProperties();
+    assertThat(overridden.get(key)).isEqualTo("32768");
   }
 }

@@ -87,21 +87,29 @@ public final class CallTopology {
         SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FLOW_STATE_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+                Stores.persistentKeyValueStore(FLOW_STATE_STORE),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
         CORRELATOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FLOW_EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+                Stores.persistentKeyValueStore(FLOW_EVENTS_STORE),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
         CORRELATOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FINISHED_FLOWS_STORE), Serdes.Bytes(), Serdes.Long()),
+                Stores.persistentKeyValueStore(FINISHED_FLOWS_STORE), Serdes.Bytes(), Serdes.Long())
+            .withCachingEnabled(),
         CORRELATOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FINISHED_BY_TIME_STORE),
-            Serdes.Bytes(),
-            Serdes.ByteArray()),
+                Stores.persistentKeyValueStore(FINISHED_BY_TIME_STORE),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
         CORRELATOR);
     topology.addSink(
         CALLS_SINK,

@@ -151,9 +151,10 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       return;
     }
     if (payload instanceof FlowEnd) {
-      FlowContents contents = readFlow(flowId);
+      List<Bytes> keys = new ArrayList<>();
+      FlowContents contents = readFlow(flowId, state.nextSeq(), keys);
       contents.add(event);
-      emit(contents, flowId, record.timestamp());
+      emit(contents, keys, flowId, record.timestamp());
       return;
     }
     flowEvents.put(StoreKeys.event(flowId, seq), record.value());
@@ -190,26 +191,41 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       return;
     }
     if (payload instanceof FlowError) {
-      emit(new FlowContents().add(event), flowId, record.timestamp());
+      emit(new FlowContents().add(event), List.of(), flowId, record.timestamp());
       return;
     }
     flowEvents.put(StoreKeys.event(flowId, 0), record.value());
     flowState.put(flowKey, new FlowState(1, now, 1).toBytes());
   }
 
-  private FlowContents readFlow(UUID flowId) {
+  /**
+   * Reads an open flow's stored events back in sequence order. Events are stored gaplessly under
+   * {@code flowId|0} … {@code flowId|nextSeq-1} (a gap is dead-lettered, never stored), so point
+   * reads of that range find exactly what a range scan would, without opening a store iterator (a
+   * RocksDB iterator merged with the record cache) per flow.
+   *
+   * @param nextSeq the flow state's next expected sequence number
+   * @param keys receives the keys found, for {@link #forget}
+   */
+  private FlowContents readFlow(UUID flowId, long nextSeq, List<Bytes> keys) {
     FlowContents contents = new FlowContents();
-    try (KeyValueIterator<Bytes, byte[]> it =
-        flowEvents.range(StoreKeys.event(flowId, 0), StoreKeys.event(flowId, Long.MAX_VALUE))) {
-      while (it.hasNext()) {
-        contents.add(deserializer.deserialize(CallTopology.FLOW_EVENTS_STORE, it.next().value));
+    for (long seq = 0; seq < nextSeq; seq++) {
+      Bytes key = StoreKeys.event(flowId, seq);
+      byte[] value = flowEvents.get(key);
+      if (value != null) {
+        keys.add(key);
+        contents.add(deserializer.deserialize(CallTopology.FLOW_EVENTS_STORE, value));
       }
     }
     return contents;
   }
 
-  /** Builds and forwards the call record, then forgets the flow's events. */
-  private void emit(FlowContents contents, UUID flowId, long timestamp) {
+  /**
+   * Builds and forwards the call record, then forgets the flow's events.
+   *
+   * @param keys the flow's stored event keys, as found by {@link #readFlow}
+   */
+  private void emit(FlowContents contents, List<Bytes> keys, UUID flowId, long timestamp) {
     CallRecord call;
     try {
       call = builder.build(contents);
@@ -233,19 +249,14 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       // outside the try: a failure to produce (e.g. registry down) fails the task and is retried
       context.forward(new Record<>(flowId.toString(), call, timestamp), CallTopology.CALLS_SINK);
     }
-    forget(flowId);
+    forget(flowId, keys);
     markFinished(flowId, context.currentSystemTimeMs());
   }
 
-  private void forget(UUID flowId) {
-    List<Bytes> keys = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it =
-        flowEvents.range(StoreKeys.event(flowId, 0), StoreKeys.event(flowId, Long.MAX_VALUE))) {
-      while (it.hasNext()) {
-        keys.add(it.next().key);
-      }
+  private void forget(UUID flowId, List<Bytes> keys) {
+    for (Bytes key : keys) {
+      flowEvents.delete(key);
     }
-    keys.forEach(flowEvents::delete);
     flowState.delete(flowKey(flowId));
   }
 
@@ -259,19 +270,21 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
 
   private void punctuate(long wallClockMs) {
     long cutoff = wallClockMs - timeout.toMillis();
-    List<UUID> expired = new ArrayList<>();
+    List<KeyValue<UUID, FlowState>> expired = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = flowState.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> entry = it.next();
         FlowState state = FlowState.fromBytes(entry.value);
         if (Math.max(state.lastActivityMs(), taskStartMs) <= cutoff) {
-          expired.add(uuidOf(entry.key));
+          expired.add(KeyValue.pair(uuidOf(entry.key), state));
         }
       }
     }
-    for (UUID flowId : expired) {
+    for (KeyValue<UUID, FlowState> flow : expired) {
+      UUID flowId = flow.key;
       log.info("Flow {} idle for more than {}; emitting it as TIMED_OUT", flowId, timeout);
-      emit(readFlow(flowId), flowId, wallClockMs);
+      List<Bytes> keys = new ArrayList<>();
+      emit(readFlow(flowId, flow.value.nextSeq(), keys), keys, flowId, wallClockMs);
     }
     purgeFinished(wallClockMs - dedupRetention.toMillis());
   }
