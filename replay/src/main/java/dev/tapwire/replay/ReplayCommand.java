@@ -12,13 +12,12 @@ import dev.tapwire.serde.AvroSerdes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.serialization.Serde;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -135,42 +134,18 @@ public final class ReplayCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   Duration progressInterval;
 
-  @Option(
-      names = "--kafka-property",
-      paramLabel = "KEY=VALUE",
-      description =
-          "Extra Kafka client setting, repeatable (e.g. security.protocol=SSL,"
-              + " ssl.truststore.location=...).")
-  Map<String, String> kafkaProperties = new HashMap<>();
-
-  @Option(
-      names = "--bootstrap-servers",
-      descriptionKey = "kafka.bootstrap.servers",
-      description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry-url",
-      descriptionKey = "kafka.schema.registry.url",
-      description = "Schema registry URL (setting kafka.schema.registry.url).")
-  String schemaRegistryUrl;
+  @Mixin KafkaConnectionOptions kafka;
 
   @Override
   public Integer call() {
     FlowSelector selector = selector();
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--bootstrap-servers is required");
-    }
-    if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
-    }
+    kafka.requireAddresses();
     if (flowsPerTransaction < 1 || partitions < 1) {
       throw new ParameterException(
           spec.commandLine(), "--flows-per-transaction and --partitions must be at least 1");
     }
-    Map<String, Object> client = new HashMap<>(kafkaProperties);
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    Map<String, Object> serdeConfig = Map.of("schema.registry.url", schemaRegistryUrl);
+    Map<String, Object> client = kafka.clientProperties();
+    Map<String, Object> serdeConfig = kafka.serdeProperties();
     String targetTopic;
     try {
       targetTopic = Topics.flowsReplay(target);

@@ -1,22 +1,21 @@
 package dev.tapwire.replay.observe;
 
 import dev.tapwire.avro.FlowEvent;
+import dev.tapwire.replay.KafkaConnectionOptions;
 import dev.tapwire.replay.drift.Change;
 import dev.tapwire.serde.AvroSerdes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.serialization.Serde;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -61,40 +60,15 @@ public final class ObserveCommand implements Callable<Integer> {
               + " TAPWIRE_DATA_DIR; setting data.dir. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
-  @Option(
-      names = "--kafka-property",
-      paramLabel = "KEY=VALUE",
-      description =
-          "Extra Kafka client setting, repeatable (e.g. security.protocol=SSL,"
-              + " ssl.truststore.location=...).")
-  Map<String, String> kafkaProperties = new HashMap<>();
-
-  @Option(
-      names = "--bootstrap-servers",
-      descriptionKey = "kafka.bootstrap.servers",
-      description = "Kafka bootstrap servers (setting kafka.bootstrap.servers).")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry-url",
-      descriptionKey = "kafka.schema.registry.url",
-      description = "Schema registry URL (setting kafka.schema.registry.url).")
-  String schemaRegistryUrl;
+  @Mixin KafkaConnectionOptions kafka;
 
   @Override
   public Integer call() throws IOException {
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--bootstrap-servers is required");
-    }
-    if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--schema-registry-url is required");
-    }
-    Map<String, Object> client = new HashMap<>(kafkaProperties);
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    kafka.requireAddresses();
+    Map<String, Object> client = kafka.clientProperties();
     Observation observation;
     try (Serde<FlowEvent> serde =
-        AvroSerdes.specific(
-            FlowEvent.class, Map.of("schema.registry.url", schemaRegistryUrl), false)) {
+        AvroSerdes.specific(FlowEvent.class, kafka.serdeProperties(), false)) {
       observation = new TopicObserver(client, serde.deserializer()).observe(input);
     }
     List<Change> changes =
