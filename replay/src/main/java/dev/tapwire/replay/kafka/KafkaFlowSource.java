@@ -4,7 +4,6 @@ import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.replay.FlowAssembler;
 import dev.tapwire.replay.FlowSource;
 import dev.tapwire.replay.RecordedFlow;
-import dev.tapwire.replay.ReplayException;
 import dev.tapwire.replay.ReplayProgress;
 import dev.tapwire.replay.range.FlowSelector;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads flows from the raw topic by time.
@@ -37,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * topic, partition and offset, counted and skipped.
  */
 public final class KafkaFlowSource implements FlowSource {
-  private static final Logger log = LoggerFactory.getLogger(KafkaFlowSource.class);
-
   /**
    * Read from this long before {@code from}, in case record timestamps come from a clock behind the
    * proxy's (a broker with {@code LogAppendTime}); records before the range are read but not
@@ -48,7 +42,7 @@ public final class KafkaFlowSource implements FlowSource {
 
   private final TopicScanner scanner;
   private final String topic;
-  private final Deserializer<FlowEvent> deserializer;
+  private final FlowEventDecoder decoder;
   private final Duration flowMargin;
 
   /**
@@ -64,7 +58,7 @@ public final class KafkaFlowSource implements FlowSource {
       Duration flowMargin) {
     this.scanner = new TopicScanner(consumerProperties);
     this.topic = topic;
-    this.deserializer = deserializer;
+    this.decoder = new FlowEventDecoder(deserializer);
     this.flowMargin = flowMargin;
   }
 
@@ -81,7 +75,7 @@ public final class KafkaFlowSource implements FlowSource {
         Optional.of(selector.range().from().minus(CLOCK_SKEW)),
         Optional.of(stopAfter),
         record -> {
-          FlowEvent event = decode(record);
+          FlowEvent event = decoder.decodeOrNull(record);
           if (event == null) {
             progress.undecodable();
             return;
@@ -99,36 +93,6 @@ public final class KafkaFlowSource implements FlowSource {
     assembler.finish();
   }
 
-  private FlowEvent decode(ConsumerRecord<byte[], byte[]> record) {
-    try {
-      FlowEvent event = deserializer.deserialize(record.topic(), record.value());
-      if (event == null) {
-        throw new IllegalArgumentException("null value");
-      }
-      return event;
-    } catch (RuntimeException e) {
-      if (RegistryOutage.causedBy(e)) {
-        throw new ReplayException(
-            "cannot decode "
-                + record.topic()
-                + "-"
-                + record.partition()
-                + "@"
-                + record.offset()
-                + " because of the schema registry; nothing was skipped, rerun when it is back: "
-                + e.getMessage(),
-            e);
-      }
-      log.warn(
-          "Skipping record {}-{}@{}: not a FlowEvent ({})",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.toString());
-      return null;
-    }
-  }
-
   private static RecordedFlow toFlow(String flowId, List<Keyed> keyed, boolean complete) {
     List<RecordedFlow.Event> events = new ArrayList<>(keyed.size());
     for (Keyed k : keyed) {
@@ -144,6 +108,6 @@ public final class KafkaFlowSource implements FlowSource {
 
   @Override
   public void close() {
-    deserializer.close();
+    decoder.close();
   }
 }

@@ -3,13 +3,12 @@ package dev.tapwire.replay.observe;
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.replay.FlowAssembler;
 import dev.tapwire.replay.ReplayException;
+import dev.tapwire.replay.kafka.FlowEventDecoder;
 import dev.tapwire.replay.kafka.RegistryOutage;
 import dev.tapwire.replay.kafka.TopicScanner;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Observes every flow of a raw or replay topic, from its earliest offset up to the end offsets
@@ -19,10 +18,8 @@ import org.slf4j.LoggerFactory;
  * registry failure ({@link RegistryOutage}) stops the run with a {@link ReplayException}.
  */
 public final class TopicObserver {
-  private static final Logger log = LoggerFactory.getLogger(TopicObserver.class);
-
   private final TopicScanner scanner;
-  private final Deserializer<FlowEvent> deserializer;
+  private final FlowEventDecoder decoder;
 
   /**
    * @param consumerProperties Kafka consumer settings ({@code bootstrap.servers} at least)
@@ -31,7 +28,7 @@ public final class TopicObserver {
   public TopicObserver(
       Map<String, Object> consumerProperties, Deserializer<FlowEvent> deserializer) {
     this.scanner = new TopicScanner(consumerProperties);
-    this.deserializer = deserializer;
+    this.decoder = new FlowEventDecoder(deserializer);
   }
 
   /**
@@ -49,30 +46,7 @@ public final class TopicObserver {
         Optional.empty(),
         Optional.empty(),
         record -> {
-          FlowEvent event;
-          try {
-            event = deserializer.deserialize(record.topic(), record.value());
-          } catch (RuntimeException e) {
-            if (RegistryOutage.causedBy(e)) {
-              throw new ReplayException(
-                  "cannot decode "
-                      + record.topic()
-                      + "-"
-                      + record.partition()
-                      + "@"
-                      + record.offset()
-                      + " because of the schema registry: "
-                      + e.getMessage(),
-                  e);
-            }
-            event = null;
-            log.warn(
-                "Skipping record {}-{}@{}: not a FlowEvent ({})",
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                e.toString());
-          }
+          FlowEvent event = decoder.decodeOrNull(record);
           if (event == null) {
             observation.count("records_not_flow_events", 1);
             return;
