@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -83,6 +84,10 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   private final FlowEventCodec codec;
   private final ArrayBlockingQueue<Accepted> queue;
   private final AtomicLong queuedBytes = new AtomicLong();
+
+  /** Events accepted by {@link #publish} and not yet handed to the Kafka producer or the spool. */
+  private final AtomicInteger unhanded = new AtomicInteger();
+
   private final ConcurrentLinkedDeque<Accepted> held = new ConcurrentLinkedDeque<>();
   private final DirectSends direct = new DirectSends();
   private final Set<Long> deliveredCopies = ConcurrentHashMap.newKeySet();
@@ -235,7 +240,9 @@ public final class KafkaFlowPublisher implements FlowEventSink {
               + (spoolFull ? "the capture spool is full" : "Kafka and the spool are behind"),
           null);
     }
+    unhanded.incrementAndGet();
     if (!queue.offer(new Accepted(event, clock.millis(), bytes))) {
+      unhanded.decrementAndGet();
       queuedBytes.addAndGet(-bytes);
       metrics.rejected.increment();
       throw new CaptureUnavailableException(
@@ -264,7 +271,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
         reason == null,
         reason,
         mode,
-        queue.size(),
+        unhanded.get(),
         spoolDepthRecords(),
         spoolDepthBytes(),
         captureLagMillis());
@@ -431,6 +438,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
         if (direct.failureSeen()) {
           enterSpooling("a send to Kafka failed: " + lastFailure, direct.laterSendsMayOvertake());
         }
+        unhanded.decrementAndGet();
         return;
       }
       enterSpooling(why, direct.laterSendsMayOvertake());
@@ -536,6 +544,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
       while ((next = held.peekFirst()) != null) {
         appendToSpool(next.event());
         held.pollFirst();
+        unhanded.decrementAndGet();
       }
       spoolFull = false;
       return true;

@@ -55,11 +55,15 @@ class PublisherQueueTest {
       assertThat(refused).hasMessageContaining("publisher.queue.max.bytes");
       assertThat(publisher.isHealthy()).isFalse();
       assertThat(publisher.status().reason()).contains("capture queue is full");
+      assertThat(publisher.status().queuedEvents())
+          .as("the refused event is not counted")
+          .isEqualTo(16);
       assertThat(meters.counter("tapwire.capture.events.rejected").count()).isEqualTo(1);
     } finally {
       publisher.close();
     }
     // close() handed every accepted event to Kafka or, as Kafka is unreachable, the spool
     assertThat(publisher.status().spoolRecords()).isEqualTo(16);
+    assertThat(publisher.status().queuedEvents()).isZero();
   }
 }
