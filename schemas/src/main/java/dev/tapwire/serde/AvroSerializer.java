@@ -41,6 +41,22 @@ public class AvroSerializer<T> implements Serializer<T> {
   private static final GenericData GENERIC_DATA = genericDataWithConversions();
 
   private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+
+  /** Retained size limit of a thread's encode buffer, bytes. */
+  private static final int MAX_RETAINED_BUFFER_BYTES = 2 * 1024 * 1024;
+
+  /**
+   * Per-thread encode buffer and encoder, reused so that a 256 KiB body part is not re-grown from
+   * 256 bytes (about ten copies) on every call; the result is still one exact-size copy.
+   */
+  private static final class EncodeBuffer {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
+    BinaryEncoder encoder;
+  }
+
+  private static final ThreadLocal<EncodeBuffer> BUFFERS =
+      ThreadLocal.withInitial(EncodeBuffer::new);
+
   private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
   private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
 
@@ -105,15 +121,19 @@ public class AvroSerializer<T> implements Serializer<T> {
     Schema schema = schemaOf(data);
     String subject = SubjectNames.forTopic(topic, isKey);
     int id = schemaId(registry, subject, schema);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    EncodeBuffer buffer = BUFFERS.get();
+    ByteArrayOutputStream out = buffer.out;
+    out.reset();
     out.write(WireFormat.MAGIC_BYTE);
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
     try {
-      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, buffer.encoder);
+      buffer.encoder = encoder;
       Object datum = data instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : data;
       writerFor(datum, schema).write(datum, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
+      BUFFERS.remove(); // the encoder may hold a partial datum; never reuse it
       throw new SerializationException(
           "Cannot encode "
               + data.getClass().getName()
@@ -127,7 +147,11 @@ public class AvroSerializer<T> implements Serializer<T> {
               + e.getMessage(),
           e);
     }
-    return out.toByteArray();
+    byte[] bytes = out.toByteArray();
+    if (bytes.length > MAX_RETAINED_BUFFER_BYTES) {
+      BUFFERS.remove(); // do not keep a rare huge buffer per thread
+    }
+    return bytes;
   }
 
   private int schemaId(SchemaRegistryClient registry, String subject, Schema schema) {

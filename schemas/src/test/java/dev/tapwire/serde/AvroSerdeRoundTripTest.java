@@ -1,6 +1,7 @@
 package dev.tapwire.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tapwire.avro.CallRecord;
 import dev.tapwire.avro.DeadLetter;
@@ -80,6 +81,32 @@ class AvroSerdeRoundTripTest {
     assertThat(genericBytes).as("same length (map order may differ)").hasSameSizeAs(specificBytes);
     assertThat(specificSerde(record).deserializer().deserialize(topic, genericBytes))
         .isEqualTo(record);
+  }
+
+  @Test
+  void shouldEncodeExactlyAfterALargerEventAndAfterAFailedEncodeOnTheSameThread()
+      throws IOException {
+    Serde<FlowEvent> serde = AvroSerdes.specific(FlowEvent.class, registry, true);
+    byte[] big = new byte[300 * 1024];
+    Arrays.fill(big, (byte) 'x');
+    FlowEvent large = SampleRecords.flowEvent(1, SampleRecords.bodyPart());
+    ((dev.tapwire.avro.BodyPart) large.getPayload()).setData(ByteBuffer.wrap(big));
+    FlowEvent small = SampleRecords.flowEventsOfEveryPayloadType().get(0);
+    FlowEvent broken = SampleRecords.flowEvent(2, SampleRecords.bodyPart());
+    ((dev.tapwire.avro.BodyPart) broken.getPayload()).setDirection(null); // not nullable
+
+    byte[] first = serde.serializer().serialize("reuse", large);
+    byte[] second = serde.serializer().serialize("reuse", small);
+    assertThatThrownBy(() -> serde.serializer().serialize("reuse", broken))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+    byte[] third = serde.serializer().serialize("reuse", small);
+
+    assertThat(serde.deserializer().deserialize("reuse", first)).isEqualTo(large);
+    assertThat(second)
+        .as("no bytes left over from the larger event")
+        .hasSize(5 + plainAvro(small).length);
+    assertThat(third).as("no partial datum left over from the failed encode").isEqualTo(second);
+    assertThat(serde.deserializer().deserialize("reuse", third)).isEqualTo(small);
   }
 
   @Test
