@@ -69,6 +69,27 @@ class SchemaBaselineCompatibilityTest {
     }
   }
 
+  /**
+   * FORWARD for the call record: the sink and replay consumers of {@code tapwire.calls} may still
+   * run with the baseline schema while an upgraded stream processor writes the current one, so a
+   * reader with the baseline schema must read what the current schema writes (no new enum symbols,
+   * no removed field without a default).
+   */
+  @Test
+  void shouldLetConsumersBuiltWithTheBaselineReadTheCurrentCallRecord()
+      throws IOException, URISyntaxException {
+    Path baselineFile =
+        Path.of(
+            SchemaBaselineCompatibilityTest.class
+                .getResource("/baseline/call-record.avsc")
+                .toURI());
+    Schema baseline = new Schema.Parser().parse(baselineFile.toFile());
+
+    assertThat(backwardIncompatibilities(baseline, CallRecord.getClassSchema()))
+        .as("a reader with %s must read records written with the current CallRecord", baselineFile)
+        .isEmpty();
+  }
+
   @Test
   void shouldFailWhenAFieldWithoutDefaultIsAdded() throws IOException {
     Schema baseline = FlowEvent.getClassSchema();

@@ -15,8 +15,10 @@ import org.apache.avro.specific.SpecificData;
  * with. Records written with a newer call-record schema are resolved to it by Avro when they are
  * deserialized, so a new optional field does not break the sink; its values are left out of the
  * Parquet files until the sink is rebuilt with the new schema (the raw archive keeps everything
- * needed to re-derive them). Every file of the dataset therefore has one schema and DuckDB needs no
- * {@code union_by_name}.
+ * needed to re-derive them). Every file written by one build therefore has one schema; files
+ * written before an upgrade that added fields lack those columns, so readers use DuckDB's {@code
+ * union_by_name = true}. The dataset is append-only: a call id that arrives twice (e.g. a Message
+ * Batch result downloaded twice) gives two rows.
  */
 public final class CallsDataset implements Dataset<CallRecord> {
 

@@ -115,6 +115,42 @@ class PartitionFileWriterTest {
     assertThat(types.get(0).get(8)).isEqualTo(c.getCallId().toString());
   }
 
+  /**
+   * Message Batch result records carry {@code request.batch_id} and {@code
+   * request.batch_custom_id}; a second download of the same results repeats their call ids, and
+   * this append-only dataset keeps one row per download (the audit table upserts instead).
+   */
+  @Test
+  void shouldLetDuckDbFilterBatchResultRowsAndKeepOneRowPerDownload() throws Exception {
+    PartitionFileWriter<CallRecord> w = writer(policy(1_000));
+    long offset = 0;
+    for (int download = 0; download < 2; download++) {
+      for (int i = 0; i < 3; i++) {
+        CallRecord c = TestCalls.call(i, T0.plusSeconds(download * 60L));
+        c.getRequest().setBatchId("msgbatch_01");
+        c.getRequest().setBatchCustomId("req-" + i);
+        w.write(offset++, c, dataset.toRow(c));
+      }
+    }
+    CallRecord plain = TestCalls.call(99, T0);
+    w.write(offset, plain, dataset.toRow(plain));
+    w.publish();
+
+    List<List<Object>> rows =
+        DuckDb.query(
+            "SELECT count(*), count(DISTINCT call_id), string_agg(DISTINCT"
+                + " request.batch_custom_id, ',' ORDER BY request.batch_custom_id) FROM "
+                + DuckDb.scan(root.resolve("calls"))
+                + " WHERE request.batch_id = 'msgbatch_01'");
+    assertThat(rows.get(0)).containsExactly(6L, 3L, "req-0,req-1,req-2");
+    List<List<Object>> others =
+        DuckDb.query(
+            "SELECT count(*) FROM "
+                + DuckDb.scan(root.resolve("calls"))
+                + " WHERE request.batch_id IS NULL AND request.batch_custom_id IS NULL");
+    assertThat(others.get(0)).containsExactly(1L);
+  }
+
   @Test
   void shouldRotateOnRecordCount() throws Exception {
     PartitionFileWriter<CallRecord> w = writer(policy(4));

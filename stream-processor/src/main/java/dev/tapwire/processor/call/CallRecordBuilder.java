@@ -40,11 +40,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Derives one {@link CallRecord} from the events of one flow: decodes the bodies ({@link
- * ContentDecoder}), lets the provider parser chosen by host and path read them (SSE frames are fed
- * one at a time so each event carries its frame's arrival time), merges usage, attributes the call,
- * prices it, and applies the {@link OutcomeRules}. Never throws for bad bodies: decode and parse
- * problems are recorded in {@code request.decode_error} / {@code response.decode_error}.
+ * Derives the {@link CallRecord}s of one flow — one, except for Message Batches results downloads
+ * ({@link #buildAll}): decodes the bodies ({@link ContentDecoder}), lets the provider parser chosen
+ * by host and path read them (SSE frames are fed one at a time so each event carries its frame's
+ * arrival time), merges usage, attributes the call, prices it, and applies the {@link
+ * OutcomeRules}. Never throws for bad bodies: decode and parse problems are recorded in {@code
+ * request.decode_error} / {@code response.decode_error}.
  */
 public final class CallRecordBuilder {
   /** Version recorded in every call record. */
@@ -53,6 +54,7 @@ public final class CallRecordBuilder {
   private final CostCalculator costs;
   private final ContentDecoder decoder;
   private final Clock clock;
+  private final BatchResultRecords batchResults;
 
   /**
    * @param costs the cost calculator (price table and default cache TTL)
@@ -63,6 +65,7 @@ public final class CallRecordBuilder {
     this.costs = costs;
     this.decoder = decoder;
     this.clock = clock;
+    this.batchResults = new BatchResultRecords(costs, decoder);
   }
 
   private static String version() {
@@ -70,7 +73,18 @@ public final class CallRecordBuilder {
     return v == null ? "tapwire-stream-processor-dev" : "tapwire-stream-processor-" + v;
   }
 
-  /** Builds the call record of a flow that has a request head or a flow error. */
+  /**
+   * Builds the call records of a flow that has a request head or a flow error: the flow's own
+   * record ({@link #build}), except for an Anthropic Message Batches results download, which gives
+   * one record per result line ({@link BatchResultRecords}).
+   *
+   * @return at least one record; each is keyed by its own call id
+   */
+  public List<CallRecord> buildAll(FlowContents flow) {
+    return batchResults.expand(flow, build(flow));
+  }
+
+  /** Builds the flow's own call record (call id = flow id). */
   public CallRecord build(FlowContents flow) {
     RequestHead head = flow.requestHead();
     String host = head != null ? head.getHost() : hostOf(flow.flowError());

@@ -10,7 +10,10 @@ import java.util.Locale;
  *   <li>{@code *.anthropic.com}: {@code /v1/messages} → Messages; {@code /v1/messages/count_tokens}
  *       → count_tokens; {@code /api/event_logging/*}, {@code /api/claude_code/metrics*} and any
  *       path containing {@code /telemetry} → TELEMETRY; anything else (settings, bootstrap,
- *       batches, files…) → OTHER with provider anthropic.
+ *       batches, files…) → OTHER with provider anthropic. Message Batches create and poll calls
+ *       stay OTHER; a results download ({@code GET /v1/messages/batches/{id}/results}) is OTHER
+ *       here too, and its body is read line by line by {@link BatchResultsParser} into one MESSAGES
+ *       record per batched request.
  *   <li>{@code *.openai.com}: {@code /v1/chat/completions} → chat completions; {@code
  *       /v1/responses} → Responses; anything else → OTHER with provider openai.
  *   <li>any other host → OTHER with provider other.

@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Correlates the raw events of each flow into one call record. Sits between the raw-events source
- * and the two sinks (calls, dead letters) in {@link CallTopology}.
+ * Correlates the raw events of each flow into its call record (one per flow; one per result line
+ * for a Message Batches results download, see {@link CallRecordBuilder#buildAll}). Sits between the
+ * raw-events source and the two sinks (calls, dead letters) in {@link CallTopology}.
  *
  * <p>Per event: deserialize (failure → dead letter, stage {@code deserialize}; but an unreachable
  * schema registry fails the task instead, so the record is retried, never dead-lettered); drop
@@ -221,14 +222,17 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
   }
 
   /**
-   * Builds and forwards the call record, then forgets the flow's events.
+   * Builds and forwards the flow's call records (one, or one per result line of a Message Batches
+   * results download), each keyed by its own call id, then forgets the flow's events. All of them
+   * are forwarded while processing one input record (or one punctuation), so under exactly-once
+   * they are committed in the same transaction as the input offset: all or none.
    *
    * @param keys the flow's stored event keys, as found by {@link #readFlow}
    */
   private void emit(FlowContents contents, List<Bytes> keys, UUID flowId, long timestamp) {
-    CallRecord call;
+    List<CallRecord> calls;
     try {
-      call = builder.build(contents);
+      calls = builder.buildAll(contents);
     } catch (RuntimeException e) {
       log.error("Cannot build the call record of flow {}; dead-lettering it", flowId, e);
       context.forward(
@@ -243,11 +247,12 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
                   e),
               timestamp),
           CallTopology.DLQ_SINK);
-      call = null;
+      calls = List.of();
     }
-    if (call != null) {
-      // outside the try: a failure to produce (e.g. registry down) fails the task and is retried
-      context.forward(new Record<>(flowId.toString(), call, timestamp), CallTopology.CALLS_SINK);
+    // outside the try: a failure to produce (e.g. registry down) fails the task and is retried
+    for (CallRecord call : calls) {
+      context.forward(
+          new Record<>(call.getCallId().toString(), call, timestamp), CallTopology.CALLS_SINK);
     }
     forget(flowId, keys);
     markFinished(flowId, context.currentSystemTimeMs());

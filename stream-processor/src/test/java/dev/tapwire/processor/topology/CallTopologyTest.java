@@ -33,9 +33,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -719,5 +721,318 @@ class CallTopologyTest {
     assertThat(other.getOutcome()).isEqualTo(Outcome.ERROR_RESPONSE);
     assertThat(other.getResponse().getResponseBytes()).isEqualTo(15L);
     assertThat(other.getIdentity().getCredentialKind()).isEqualTo(CredentialKind.NONE);
+  }
+
+  // --- Message Batches ---------------------------------------------------------------------------
+
+  private static final String BATCH = "msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d";
+  private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+  private static final BigDecimal BATCH_DISCOUNT = new BigDecimal("0.5");
+
+  private static String succeededLine(
+      String customId, String messageId, String model, String usage) {
+    return "{\"custom_id\":\""
+        + customId
+        + "\",\"result\":{\"type\":\"succeeded\",\"message\":{\"id\":\""
+        + messageId
+        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+        + model
+        + "\",\"content\":[{\"type\":\"text\",\"text\":\"Done.\"}],\"stop_reason\":\"end_turn\","
+        + "\"stop_sequence\":null,\"usage\":"
+        + usage
+        + "}}}";
+  }
+
+  private static String erroredLine(String customId) {
+    return "{\"custom_id\":\""
+        + customId
+        + "\",\"result\":{\"type\":\"errored\",\"error\":{\"type\":\"error\",\"error\":"
+        + "{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: Field required\"}}}}";
+  }
+
+  private static String endedLine(String customId, String type) {
+    return "{\"custom_id\":\"" + customId + "\",\"result\":{\"type\":\"" + type + "\"}}";
+  }
+
+  /** Two succeeded lines of different models, one errored, one expired. */
+  private static String fourResults() {
+    return succeededLine(
+            "req-a",
+            "msg_01A",
+            "claude-sonnet-4-5-20250929",
+            "{\"input_tokens\":1000,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":2000,"
+                + "\"output_tokens\":500,\"service_tier\":\"batch\"}")
+        + "\n"
+        + succeededLine(
+            "req-b",
+            "msg_01B",
+            "claude-haiku-4-5-20251001",
+            "{\"input_tokens\":4000,\"output_tokens\":200,\"service_tier\":\"batch\"}")
+        + "\n"
+        + erroredLine("req-c")
+        + "\n"
+        + endedLine("req-d", "expired")
+        + "\n";
+  }
+
+  private static FlowScript resultsDownload(
+      String path, int status, List<Header> responseHeaders, byte[] body) {
+    return FlowScript.start(T0)
+        .request(
+            "GET",
+            ANTHROPIC,
+            path,
+            headers(
+                "Host", ANTHROPIC,
+                "User-Agent", "Anthropic/Python 0.75.0",
+                "x-api-key", "fp:api_key:77b1",
+                "anthropic-version", "2023-06-01",
+                "x-client-request-id", "creq-batch"))
+        .after(Duration.ofMillis(120))
+        .response(status, responseHeaders)
+        .responseBody(body)
+        .after(Duration.ofMillis(30))
+        .end(Termination.COMPLETE);
+  }
+
+  private static FlowScript resultsDownload(String body) {
+    return resultsDownload(
+        "/v1/messages/batches/" + BATCH + "/results",
+        200,
+        headers("content-type", "application/binary", "request-id", "req_011batch"),
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static UUID batchCallId(String customId) {
+    return UUID.nameUUIDFromBytes(
+        ("anthropic-batch-result:" + BATCH + ":" + customId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** USD for tokens at a price per million tokens. */
+  private static BigDecimal usd(long tokens, String perMillion) {
+    return BigDecimal.valueOf(tokens).multiply(new BigDecimal(perMillion)).divide(MILLION);
+  }
+
+  private List<CallRecord> callsKeyedByCallId() {
+    List<KeyValue<String, CallRecord>> records = calls.readKeyValuesToList();
+    for (KeyValue<String, CallRecord> record : records) {
+      assertThat(record.key).isEqualTo(record.value.getCallId().toString());
+    }
+    return records.stream().map(record -> record.value).toList();
+  }
+
+  @Test
+  void shouldEmitOneBatchPricedMessagesRecordPerResultLine() {
+    FlowScript download = resultsDownload(fourResults());
+    pipe(download);
+
+    List<CallRecord> records = callsKeyedByCallId();
+    assertThat(records).hasSize(4);
+    assertThat(records)
+        .extracting(c -> c.getRequest().getBatchCustomId())
+        .containsExactly("req-a", "req-b", "req-c", "req-d");
+    assertThat(records)
+        .extracting(CallRecord::getCallId)
+        .containsExactly(
+            batchCallId("req-a"), batchCallId("req-b"), batchCallId("req-c"), batchCallId("req-d"))
+        .doesNotContain(download.flowId);
+    for (CallRecord call : records) {
+      assertThat(call.getRequest().getOperation()).isEqualTo(Operation.MESSAGES);
+      assertThat(call.getRequest().getProvider()).isEqualTo("anthropic");
+      assertThat(call.getRequest().getMethod()).isEqualTo("GET");
+      assertThat(call.getRequest().getBatchId()).isEqualTo(BATCH);
+      assertThat(call.getRequest().getModel()).isNull();
+      assertThat(call.getIdentity().getCredentialFingerprint()).isEqualTo("77b1");
+      assertThat(call.getIdentity().getCredentialKind()).isEqualTo(CredentialKind.API_KEY);
+      assertThat(call.getIdentity().getClientName()).isEqualTo("anthropic-python");
+      assertThat(call.getIdentity().getClientRequestId()).isEqualTo("creq-batch");
+      assertThat(call.getIdentity().getUpstreamRequestId()).isEqualTo("req_011batch");
+      assertThat(call.getTiming().getStart()).isEqualTo(T0);
+      assertThat(call.getTiming().getTimeToFirstByteMs()).isEqualTo(120.0);
+      assertThat(call.getTiming().getDurationMs()).isEqualTo(150.0);
+      assertThat(call.getTiming().getFirstToken()).isNull();
+      assertThat(call.getTiming().getTimeToFirstTokenMs()).isNull();
+      assertThat(call.getTiming().getOutputTokensPerSecond()).isNull();
+      assertThat(call.getResponse().getStatus()).isEqualTo(200);
+    }
+
+    // Sonnet 4.5 (DESIGN.md: 3 input / 0.30 cache read / 15 output per MTok), batch: input and
+    // output at half price, cache read not discounted.
+    CallRecord sonnet = records.get(0);
+    BigDecimal sonnetUsd =
+        usd(1000, "3")
+            .multiply(BATCH_DISCOUNT)
+            .add(usd(2000, "0.30"))
+            .add(usd(500, "15").multiply(BATCH_DISCOUNT));
+    assertThat(sonnetUsd).isEqualByComparingTo("0.00585");
+    assertThat(sonnet.getOutcome()).isEqualTo(Outcome.COMPLETE);
+    assertThat(sonnet.getIdentity().getMessageId()).isEqualTo("msg_01A");
+    assertThat(sonnet.getResponse().getModel()).isEqualTo("claude-sonnet-4-5-20250929");
+    assertThat(sonnet.getResponse().getStopReason()).isEqualTo("end_turn");
+    assertThat(sonnet.getUsage().getInputTokens()).isEqualTo(1000L);
+    assertThat(sonnet.getUsage().getCacheReadInputTokens()).isEqualTo(2000L);
+    assertThat(sonnet.getUsage().getOutputTokens()).isEqualTo(500L);
+    assertThat(sonnet.getUsage().getServiceTier()).isEqualTo("batch");
+    assertThat(sonnet.getCost().getStatus()).isEqualTo(CostStatus.PRICED);
+    assertThat(sonnet.getCost().getRule()).contains("batch");
+    assertThat(sonnet.getCost().getTotalUsd()).isEqualByComparingTo(sonnetUsd);
+
+    // Haiku 4.5 (1 input / 5 output per MTok), batch.
+    CallRecord haiku = records.get(1);
+    BigDecimal haikuUsd =
+        usd(4000, "1").multiply(BATCH_DISCOUNT).add(usd(200, "5").multiply(BATCH_DISCOUNT));
+    assertThat(haikuUsd).isEqualByComparingTo("0.0025");
+    assertThat(haiku.getResponse().getModel()).isEqualTo("claude-haiku-4-5-20251001");
+    assertThat(haiku.getCost().getPricedModel()).isEqualTo("Haiku 4.5");
+    assertThat(haiku.getCost().getRule()).contains("batch");
+    assertThat(haiku.getCost().getTotalUsd()).isEqualByComparingTo(haikuUsd);
+
+    CallRecord errored = records.get(2);
+    assertThat(errored.getOutcome()).isEqualTo(Outcome.ERROR_RESPONSE);
+    assertThat(errored.getResponse().getErrorType()).isEqualTo("invalid_request_error");
+    assertThat(errored.getResponse().getErrorMessage()).isEqualTo("max_tokens: Field required");
+    assertThat(errored.getCost().getStatus()).isEqualTo(CostStatus.NOT_BILLABLE);
+    assertThat(errored.getCost().getTotalUsd()).isNull();
+
+    CallRecord expired = records.get(3);
+    assertThat(expired.getOutcome()).isEqualTo(Outcome.ERROR_RESPONSE);
+    assertThat(expired.getResponse().getErrorType()).isEqualTo("expired");
+    assertThat(expired.getCost().getStatus()).isEqualTo(CostStatus.NOT_BILLABLE);
+    assertThat(expired.getUsage().getSource()).isNull();
+    assertThat(storeEntries(CallTopology.FLOW_STATE_STORE)).isZero();
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldGiveTheSameCallIdsWhenTheSameBatchResultsAreDownloadedTwice() throws IOException {
+    pipe(resultsDownload(fourResults()));
+    List<UUID> first = callsKeyedByCallId().stream().map(CallRecord::getCallId).toList();
+
+    // the second download (another flow) is gzip-encoded, with a query string and a trailing
+    // slash, and its lines come in another order
+    List<String> lines = new ArrayList<>(fourResults().lines().toList());
+    Collections.reverse(lines);
+    String reordered = String.join("\n", lines);
+    FlowScript again =
+        resultsDownload(
+            "/v1/messages/batches/" + BATCH + "/results/?beta=true",
+            200,
+            headers(
+                "content-type", "application/x-jsonl",
+                "content-encoding", "gzip",
+                "request-id", "req_011again"),
+            gzip(reordered));
+    pipe(again);
+    List<CallRecord> second = callsKeyedByCallId();
+
+    assertThat(first).hasSize(4).doesNotHaveDuplicates();
+    assertThat(second).extracting(CallRecord::getCallId).containsExactlyInAnyOrderElementsOf(first);
+    assertThat(second)
+        .allSatisfy(
+            c -> assertThat(c.getIdentity().getUpstreamRequestId()).isEqualTo("req_011again"));
+  }
+
+  @Test
+  void shouldRecordUnreadableBatchResultLinesOnTheDownloadAndKeepTheOtherLines() {
+    FlowScript download =
+        resultsDownload(
+            endedLine("req-a", "canceled")
+                + "\n{\"custom_id\": \"req-b\", \"result\": \n"
+                + "{\"result\":{\"type\":\"canceled\"}}\r\n"
+                + "\n"
+                + endedLine("req-e", "expired")
+                + "\n");
+    pipe(download);
+
+    List<CallRecord> records = callsKeyedByCallId();
+    assertThat(records).hasSize(3);
+    assertThat(records.subList(0, 2))
+        .extracting(c -> c.getRequest().getBatchCustomId())
+        .containsExactly("req-a", "req-e");
+    CallRecord other = records.get(2);
+    assertThat(other.getCallId()).isEqualTo(download.flowId);
+    assertThat(other.getRequest().getOperation()).isEqualTo(Operation.OTHER);
+    assertThat(other.getRequest().getBatchId()).isNull();
+    assertThat(other.getCost().getStatus()).isEqualTo(CostStatus.NOT_BILLABLE);
+    assertThat(other.getResponse().getDecodeError())
+        .contains("2 of 4 lines unreadable")
+        .contains("line 2: not JSON")
+        .contains("line 3: no custom_id");
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldRecordAFailedEmptyOrUndecodableResultsDownloadAsOneOtherRecord() {
+    String path = "/v1/messages/batches/" + BATCH + "/results";
+    FlowScript notFound =
+        resultsDownload(
+            path,
+            404,
+            headers("content-type", "application/json"),
+            "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no batch\"}}"
+                .getBytes(StandardCharsets.UTF_8));
+    FlowScript empty =
+        resultsDownload(path, 200, headers("content-type", "application/binary"), new byte[0]);
+    FlowScript blank =
+        resultsDownload(
+            path,
+            200,
+            headers("content-type", "application/binary"),
+            "\n\n".getBytes(StandardCharsets.UTF_8));
+    FlowScript undecodable =
+        resultsDownload(
+            path,
+            200,
+            headers("content-type", "application/binary", "content-encoding", "gzip"),
+            fourResults().getBytes(StandardCharsets.UTF_8));
+
+    for (FlowScript flow : List.of(notFound, empty, blank, undecodable)) {
+      pipe(flow);
+      CallRecord call = onlyCall();
+      assertThat(call.getCallId()).isEqualTo(flow.flowId);
+      assertThat(call.getRequest().getOperation()).isEqualTo(Operation.OTHER);
+      assertThat(call.getRequest().getBatchId()).isNull();
+      assertThat(call.getCost().getStatus()).isEqualTo(CostStatus.NOT_BILLABLE);
+    }
+  }
+
+  @Test
+  void shouldKeepBatchCreateAndPollCallsAsOtherWithoutCost() {
+    String batchJson =
+        "{\"id\":\""
+            + BATCH
+            + "\",\"type\":\"message_batch\",\"processing_status\":\"in_progress\","
+            + "\"request_counts\":{\"processing\":2,\"succeeded\":0,\"errored\":0,\"canceled\":0,\"expired\":0},"
+            + "\"results_url\":null}";
+    pipe(
+        FlowScript.start(T0)
+            .request("POST", ANTHROPIC, "/v1/messages/batches", anthropicRequestHeaders())
+            .requestBody(
+                "{\"requests\":[{\"custom_id\":\"req-a\",\"params\":"
+                    + anthropicRequest("claude-sonnet-4-5", false, null)
+                    + "}]}")
+            .response(200, headers("content-type", "application/json"))
+            .responseBody(batchJson)
+            .end(Termination.COMPLETE));
+    CallRecord create = onlyCall();
+
+    pipe(
+        FlowScript.start(T0)
+            .request("GET", ANTHROPIC, "/v1/messages/batches/" + BATCH, anthropicRequestHeaders())
+            .response(200, headers("content-type", "application/json"))
+            .responseBody(batchJson)
+            .end(Termination.COMPLETE));
+    CallRecord poll = onlyCall();
+
+    for (CallRecord call : List.of(create, poll)) {
+      assertThat(call.getRequest().getOperation()).isEqualTo(Operation.OTHER);
+      assertThat(call.getRequest().getProvider()).isEqualTo("anthropic");
+      assertThat(call.getRequest().getModel()).isNull();
+      assertThat(call.getRequest().getBatchId()).isNull();
+      assertThat(call.getRequest().getBatchCustomId()).isNull();
+      assertThat(call.getCost().getStatus()).isEqualTo(CostStatus.NOT_BILLABLE);
+      assertThat(call.getCost().getTotalUsd()).isNull();
+      assertThat(call.getUsage().getSource()).isNull();
+    }
   }
 }

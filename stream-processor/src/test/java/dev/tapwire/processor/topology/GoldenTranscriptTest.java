@@ -32,6 +32,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -41,11 +42,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Golden transcripts: {@code golden/<name>.sse} is a recorded response body; {@code
- * golden/<name>.json} gives the request (host, path, headers, body), the response status and
- * headers, and the expected call record, compared field by field (every field named in {@code
- * expected} must exist in the record and match; decimals compare by value). The response head
- * arrives 300 ms after the request, then one SSE frame every 10 ms, three frames to a chunk.
+ * Golden transcripts: {@code golden/<name>.sse} (an event stream) or {@code golden/<name>.jsonl} (a
+ * plain body, e.g. Message Batch results) is a recorded response body; {@code golden/<name>.json}
+ * gives the request (method, default POST; host, path, headers, optional body), the response status
+ * and headers, and the expected call record — or, as an array, the expected call records in emitted
+ * order — compared field by field (every field named in {@code expected} must exist in the record
+ * and match; decimals compare by value). The response head arrives 300 ms after the request; then
+ * one SSE frame every 10 ms, three frames to a chunk, or the plain body at once and the flow end 50
+ * ms later.
  */
 class GoldenTranscriptTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,28 +64,48 @@ class GoldenTranscriptTest {
         "anthropic-thinking-web-search",
         "anthropic-overloaded",
         "openai-chat-usage",
-        "openai-responses"
+        "openai-responses",
+        "anthropic-batch-results"
       })
   void shouldDeriveTheExpectedCallRecordFromTheTranscript(String name) throws IOException {
     JsonNode golden = JSON.readTree(resource(name + ".json"));
-    String transcript = new String(resource(name + ".sse"), StandardCharsets.UTF_8);
     FlowScript flow =
         FlowScript.start(T0)
             .request(
-                "POST",
+                golden.path("method").asText("POST"),
                 golden.get("host").asText(),
                 golden.get("path").asText(),
-                headers(golden.get("request_headers")))
-            .requestBody(JSON.writeValueAsBytes(golden.get("request_body")))
-            .after(Duration.ofMillis(300))
-            .response(
-                golden.get("response_status").asInt(), headers(golden.get("response_headers")))
-            .sse(transcript, Duration.ofMillis(10), 3)
-            .end(Termination.COMPLETE);
+                headers(golden.get("request_headers")));
+    JsonNode requestBody = golden.get("request_body");
+    if (requestBody != null && !requestBody.isNull()) {
+      flow.requestBody(JSON.writeValueAsBytes(requestBody));
+    }
+    flow.after(Duration.ofMillis(300))
+        .response(golden.get("response_status").asInt(), headers(golden.get("response_headers")));
+    if (exists(name + ".sse")) {
+      flow.sse(
+          new String(resource(name + ".sse"), StandardCharsets.UTF_8), Duration.ofMillis(10), 3);
+    } else {
+      flow.responseBody(resource(name + ".jsonl")).after(Duration.ofMillis(50));
+    }
+    flow.end(Termination.COMPLETE);
 
-    CallRecord call = run(flow.events());
+    List<CallRecord> records = run(flow.events());
 
-    compare("", golden.get("expected"), call);
+    JsonNode expected = golden.get("expected");
+    if (expected.isArray()) {
+      assertThat(records).hasSize(expected.size());
+      for (int i = 0; i < records.size(); i++) {
+        compare("[" + i + "].", expected.get(i), records.get(i));
+      }
+    } else {
+      assertThat(records).hasSize(1);
+      compare("", expected, records.get(0));
+    }
+  }
+
+  private static boolean exists(String name) {
+    return GoldenTranscriptTest.class.getResource("/golden/" + name) != null;
   }
 
   private static byte[] resource(String name) throws IOException {
@@ -97,7 +121,7 @@ class GoldenTranscriptTest {
     return headers;
   }
 
-  private CallRecord run(List<FlowEvent> events) {
+  private List<CallRecord> run(List<FlowEvent> events) {
     InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     Serde<FlowEvent> flowSerde = AvroSerdes.specific(FlowEvent.class, registry, false);
     Serde<CallRecord> callSerde = AvroSerdes.specific(CallRecord.class, registry, false);
@@ -122,9 +146,11 @@ class GoldenTranscriptTest {
           driver.createOutputTopic(
               Topics.CALLS, new StringDeserializer(), callSerde.deserializer());
       events.forEach(e -> raw.pipeInput(e.getFlowId().toString(), e, e.getEventTime()));
-      List<CallRecord> records = calls.readValuesToList();
-      assertThat(records).hasSize(1);
-      return records.get(0);
+      List<KeyValue<String, CallRecord>> records = calls.readKeyValuesToList();
+      for (KeyValue<String, CallRecord> record : records) {
+        assertThat(record.key).isEqualTo(record.value.getCallId().toString());
+      }
+      return records.stream().map(record -> record.value).toList();
     }
   }
 
