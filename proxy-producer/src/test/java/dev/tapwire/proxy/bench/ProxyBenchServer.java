@@ -5,16 +5,15 @@ import dev.tapwire.proxy.ProxyConfig;
 import dev.tapwire.proxy.ProxyService;
 import dev.tapwire.proxy.capture.FlowEventSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The proxy as its own process for {@link ProxyLoadBenchmark} (run pinned with {@code taskset -c
- * 0}): one event loop, capture into a sink that Avro-encodes every event (the publisher's
- * serialisation cost) and drops it. Args: dataDir upstreamCaPem allowedPort. Prints {@code PORT
- * <n>} and runs until stdin closes.
+ * 0}): one event loop, capture into a sink that, like {@code KafkaFlowPublisher}, queues every
+ * event for a publisher thread that serializes it with the publisher's serializer (Confluent wire
+ * format, {@code AvroSerdes}) and drops it. Args: dataDir upstreamCaPem allowedPort. Prints {@code
+ * PORT <n>} and runs until stdin closes.
  */
 public final class ProxyBenchServer {
   private ProxyBenchServer() {}
@@ -23,6 +22,29 @@ public final class ProxyBenchServer {
     AtomicLong bytes = new AtomicLong();
     // -Dtapwire.bench.encode=false measures the data path without the sink's Avro encoding
     boolean encode = Boolean.parseBoolean(System.getProperty("tapwire.bench.encode", "true"));
+    // As KafkaFlowPublisher does: publish() hands the event to a queue and one publisher thread
+    // serializes it with the publisher's serializer (Confluent wire format); the thread shares
+    // the proxy's pinned core, so its CPU counts, but it is off the event loop's latency path.
+    org.apache.kafka.common.serialization.Serializer<FlowEvent> serializer =
+        dev.tapwire.serde.AvroSerdes.specific(
+                FlowEvent.class, new dev.tapwire.registry.InMemorySchemaRegistry(), true)
+            .serializer();
+    java.util.concurrent.BlockingQueue<FlowEvent> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(100_000);
+    Thread publisher =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  bytes.addAndGet(serializer.serialize("tapwire.flows", queue.take()).length);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "bench-publisher");
+    publisher.setDaemon(true);
+    publisher.start();
     java.util.List<Long> firstByte =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     FlowEventSink sink =
@@ -36,10 +58,8 @@ public final class ProxyBenchServer {
             if (!encode) {
               return;
             }
-            try {
-              bytes.addAndGet(FlowEvent.getEncoder().encode(event).remaining());
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
+            if (!queue.offer(event)) {
+              throw new IllegalStateException("bench publisher queue full");
             }
           }
 
