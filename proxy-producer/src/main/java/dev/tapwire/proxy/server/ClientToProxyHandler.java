@@ -96,6 +96,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
     }
     conn.state = ConnectionState.DISCONNECTED;
     errors.releaseQueues();
+    relay.releaseHeldClientWrite();
     relay.closeUpstream();
   }
 

@@ -96,7 +96,7 @@ final class ErrorResponder {
     relay.closeUpstream();
     if (ex.responseStarted) {
       conn.state = ConnectionState.DISCONNECTED;
-      conn.ctx.flush();
+      relay.flushClient();
       conn.ctx.close();
     } else {
       sendAndClose(ErrorResponses.plain(conn.ctx.alloc(), status, message));
@@ -166,6 +166,7 @@ final class ErrorResponder {
 
   private void sendAndClose(FullHttpResponse response) {
     conn.state = ConnectionState.DISCONNECTED;
+    relay.writeHeldClientWrite(); // e.g. a relayed 100 Continue goes out first
     if (conn.ctx.channel().isActive()) {
       conn.ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -52,6 +52,13 @@ final class ExchangeRelay {
   private boolean clientWritePending;
 
   /**
+   * The latest response object of the current read batch, not yet written: every earlier object of
+   * the batch is written with the void promise and only this one with a real promise, at the flush
+   * (one promise per batch instead of one per object and per encoded buffer).
+   */
+  private Object heldClientWrite;
+
+  /**
    * @param client the handler that reads the next request once a keep-alive response is complete
    */
   ExchangeRelay(ProxyContext proxy, ClientConnection conn, ClientToProxyHandler client) {
@@ -312,8 +319,7 @@ final class ExchangeRelay {
       return;
     }
     if (clientWritePending) {
-      clientWritePending = false;
-      conn.ctx.flush();
+      flushClient();
       lastClientWrite.addListener(
           (ChannelFutureListener)
               f -> {
@@ -356,8 +362,32 @@ final class ExchangeRelay {
   }
 
   private void writeClient(Object msg) {
-    lastClientWrite = conn.ctx.write(msg);
+    Object previous = heldClientWrite;
+    heldClientWrite = msg;
+    if (previous != null) {
+      conn.ctx.write(previous, conn.ctx.voidPromise());
+    }
     clientWritePending = true;
+  }
+
+  /**
+   * Writes the held response object with a promise ({@code lastClientWrite}, complete once all of
+   * the batch is written) and flushes the client. A write failure on the void promise reaches
+   * {@link ClientToProxyHandler#exceptionCaught} as before the change a failed flush did.
+   */
+  void flushClient() {
+    writeHeldClientWrite();
+    clientWritePending = false;
+    conn.ctx.flush();
+  }
+
+  /** Writes the held response object (if any) without flushing, so later writes keep the order. */
+  void writeHeldClientWrite() {
+    Object held = heldClientWrite;
+    if (held != null) {
+      heldClientWrite = null;
+      lastClientWrite = conn.ctx.write(held);
+    }
   }
 
   private void responseComplete(Exchange ex) {
@@ -389,8 +419,7 @@ final class ExchangeRelay {
       client.resumeClient();
     } else {
       conn.state = ConnectionState.DISCONNECTED;
-      conn.ctx.flush();
-      clientWritePending = false;
+      flushClient();
       lastClientWrite.addListener(ChannelFutureListener.CLOSE);
       closeUpstream();
     }
@@ -409,8 +438,7 @@ final class ExchangeRelay {
   private void switchToRawRelay() {
     conn.state = ConnectionState.UPGRADED;
     Channel out = upstream;
-    conn.ctx.flush();
-    clientWritePending = false;
+    flushClient();
     ProtocolSwitch.toRawRelay(conn.ctx, out, proxy.metrics);
     upstream = null;
     conn.ctx.channel().read();
@@ -428,6 +456,16 @@ final class ExchangeRelay {
     if (ch != null) {
       ch.close();
     }
+  }
+
+  /**
+   * The client connection is gone: releases the held response object, which can no longer go out.
+   */
+  void releaseHeldClientWrite() {
+    Object held = heldClientWrite;
+    heldClientWrite = null;
+    clientWritePending = false;
+    ReferenceCountUtil.release(held);
   }
 
   /** Releases the request objects still waiting for the upstream to become ready. */
