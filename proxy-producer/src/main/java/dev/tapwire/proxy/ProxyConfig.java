@@ -43,6 +43,7 @@ public final class ProxyConfig extends AbstractConfig {
   public static final String SSE_LINGER_MS = "proxy.sse.linger.ms";
   public static final String LEAF_CACHE_SIZE = "proxy.leaf.cache.size";
   public static final String IO_THREADS = "proxy.io.threads";
+  public static final String TLS_ENGINE = "proxy.tls.engine";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -194,7 +195,15 @@ public final class ProxyConfig extends AbstractConfig {
               0,
               Range.atLeast(0),
               Importance.LOW,
-              "Netty event-loop threads; 0: Netty's default (2 x cores).");
+              "Netty event-loop threads; 0: Netty's default (2 x cores).")
+          .define(
+              TLS_ENGINE,
+              Type.STRING,
+              "auto",
+              ConfigDef.ValidString.in("auto", "openssl", "jdk"),
+              Importance.LOW,
+              "TLS implementation of decrypted flows (both sides): openssl (BoringSSL, bundled),"
+                  + " jdk, or auto (openssl when its native library loads here, else jdk).");
 
   /**
    * @param originals settings by key

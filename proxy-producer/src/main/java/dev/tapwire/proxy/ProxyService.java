@@ -10,6 +10,7 @@ import dev.tapwire.proxy.server.HostMatcher;
 import dev.tapwire.proxy.server.ProxyContext;
 import dev.tapwire.proxy.server.ProxyMetrics;
 import dev.tapwire.proxy.server.Target;
+import dev.tapwire.proxy.server.TlsEngine;
 import dev.tapwire.proxy.server.UpstreamTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -59,6 +60,7 @@ public final class ProxyService implements AutoCloseable {
   private Channel forwardChannel;
   private Channel reverseChannel;
   private CertificateAuthority authority;
+  private volatile TlsEngine tlsEngine;
   private ProxyMetrics metrics;
   private boolean closed;
 
@@ -98,8 +100,10 @@ public final class ProxyService implements AutoCloseable {
           HeaderRedactor.loadOrCreate(
               dataDir.resolve("redaction.key"), config.getList(ProxyConfig.REDACT_HEADERS));
       String upstreamCa = config.getString(ProxyConfig.UPSTREAM_CA);
+      TlsEngine tls = TlsEngine.choose(config.getString(ProxyConfig.TLS_ENGINE));
       SslContext upstreamTls =
-          UpstreamTls.clientContext(upstreamCa.isEmpty() ? null : Path.of(upstreamCa));
+          UpstreamTls.clientContext(
+              upstreamCa.isEmpty() ? null : Path.of(upstreamCa), tls.provider());
       metrics = new ProxyMetrics(meters);
       Capture capture =
           new Capture(
@@ -114,7 +118,7 @@ public final class ProxyService implements AutoCloseable {
           Executors.newFixedThreadPool(2, new DefaultThreadFactory("tapwire-leaf-mint", true));
       LeafContextCache leaves =
           new LeafContextCache(
-              authority, config.getLong(ProxyConfig.LEAF_CACHE_SIZE), mintExecutor);
+              authority, config.getLong(ProxyConfig.LEAF_CACHE_SIZE), mintExecutor, tls.provider());
       channels = new DefaultChannelGroup("tapwire-proxy", GlobalEventExecutor.INSTANCE);
       ProxyContext context =
           new ProxyContext(
@@ -132,7 +136,8 @@ public final class ProxyService implements AutoCloseable {
               config.getInt(ProxyConfig.MAX_INITIAL_LINE_BYTES),
               config.getLong(ProxyConfig.IDLE_TIMEOUT_MS),
               config.getInt(ProxyConfig.CONNECT_TIMEOUT_MS),
-              config.getInt(ProxyConfig.MAX_CONNECTIONS));
+              config.getInt(ProxyConfig.MAX_CONNECTIONS),
+              tls.allocator());
       group =
           new MultiThreadIoEventLoopGroup(
               config.getInt(ProxyConfig.IO_THREADS),
@@ -146,12 +151,14 @@ public final class ProxyService implements AutoCloseable {
         reverseChannel = bind(context, true, new InetSocketAddress(bind, reversePort));
       }
       log.info(
-          "Tapwire proxy listening on {} (reverse: {}), decrypting {}",
+          "Tapwire proxy listening on {} (reverse: {}), decrypting {} with the {} TLS engine",
           forwardChannel.localAddress(),
           reverseChannel == null
               ? "off"
               : reverseChannel.localAddress() + " -> " + config.reverseUpstream(),
-          config.getList(ProxyConfig.MITM_HOSTS));
+          config.getList(ProxyConfig.MITM_HOSTS),
+          tls);
+      tlsEngine = tls;
       return this;
     } catch (IOException e) {
       close();
@@ -171,7 +178,7 @@ public final class ProxyService implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.AUTO_READ, false)
-            .childOption(ChannelOption.ALLOCATOR, ProxyContext.allocator())
+            .childOption(ChannelOption.ALLOCATOR, context.allocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new ClientChannelInitializer(context, reverse));
     var future = bootstrap.bind(address).await();
@@ -193,6 +200,11 @@ public final class ProxyService implements AutoCloseable {
     return reverseChannel == null
         ? -1
         : ((InetSocketAddress) reverseChannel.localAddress()).getPort();
+  }
+
+  /** The TLS engine chosen at start ({@code proxy.tls.engine}), or null before start. */
+  public TlsEngine tlsEngine() {
+    return tlsEngine;
   }
 
   /** The certificate authority (for {@code tapwire ca export} and {@code tapwire env}). */

@@ -27,13 +27,18 @@ public final class LeafContextCache {
    * @param authority the CA that signs the leaves
    * @param maximumSize how many hosts' contexts to keep
    * @param mintExecutor where leaves are minted (a small dedicated pool)
+   * @param provider the TLS implementation of the contexts
    */
-  public LeafContextCache(CertificateAuthority authority, long maximumSize, Executor mintExecutor) {
+  public LeafContextCache(
+      CertificateAuthority authority,
+      long maximumSize,
+      Executor mintExecutor,
+      SslProvider provider) {
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .executor(mintExecutor)
-            .buildAsync(host -> serverContext(authority.mintLeaf(host)));
+            .buildAsync(host -> serverContext(authority.mintLeaf(host), provider));
   }
 
   /**
@@ -49,9 +54,9 @@ public final class LeafContextCache {
     return cache.synchronous().estimatedSize();
   }
 
-  static SslContext serverContext(LeafCertificate leaf) throws SSLException {
+  static SslContext serverContext(LeafCertificate leaf, SslProvider provider) throws SSLException {
     return SslContextBuilder.forServer(leaf.privateKey(), leaf.certificate(), leaf.issuer())
-        .sslProvider(SslProvider.JDK)
+        .sslProvider(provider)
         .protocols("TLSv1.3", "TLSv1.2")
         .applicationProtocolConfig(
             new ApplicationProtocolConfig(

@@ -3,7 +3,6 @@ package dev.tapwire.proxy.server;
 import dev.tapwire.proxy.ca.LeafContextCache;
 import dev.tapwire.proxy.capture.Capture;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -35,12 +34,8 @@ public final class ProxyContext {
   final int connectTimeoutMillis;
   final int maxConnections;
 
-  /**
-   * Heap buffers for every proxy channel: the JDK TLS engine runs AES-GCM on heap arrays with its
-   * intrinsics, while direct buffers take a slower per-block path (JDK 17 {@code
-   * GHASH.processBlocksDirect}); measured with {@code ProxyLoadBenchmark} and JFR.
-   */
-  static final ByteBufAllocator ALLOCATOR = new AdaptiveByteBufAllocator(false);
+  /** Buffers for every proxy channel: direct for OpenSSL, heap for the JDK engine. */
+  private final ByteBufAllocator allocator;
 
   /**
    * @param capture flow capture
@@ -58,6 +53,7 @@ public final class ProxyContext {
    * @param idleTimeoutMillis idle limit per connection, milliseconds
    * @param connectTimeoutMillis upstream connect timeout, milliseconds
    * @param maxConnections concurrent client connection limit
+   * @param allocator buffers for every proxy channel ({@link TlsEngine#allocator()})
    */
   public ProxyContext(
       Capture capture,
@@ -74,7 +70,9 @@ public final class ProxyContext {
       int maxInitialLineBytes,
       long idleTimeoutMillis,
       int connectTimeoutMillis,
-      int maxConnections) {
+      int maxConnections,
+      ByteBufAllocator allocator) {
+    this.allocator = allocator;
     this.capture = capture;
     this.leaves = leaves;
     this.upstreamTls = upstreamTls;
@@ -92,20 +90,20 @@ public final class ProxyContext {
   }
 
   /** The buffer allocator for client and upstream channels. */
-  public static ByteBufAllocator allocator() {
-    return ALLOCATOR;
+  public ByteBufAllocator allocator() {
+    return allocator;
   }
 
   /**
    * A bootstrap for an upstream channel on the client's event loop (so both channels of a flow
-   * share one thread): NIO, AUTO_READ off, heap buffers, the configured connect timeout.
+   * share one thread): NIO, AUTO_READ off, the engine's buffers, the configured connect timeout.
    */
   Bootstrap upstreamBootstrap(EventLoop loop) {
     return new Bootstrap()
         .group(loop)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .option(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
   }
 

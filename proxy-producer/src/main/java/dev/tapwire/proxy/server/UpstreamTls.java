@@ -28,9 +28,11 @@ public final class UpstreamTls {
 
   /**
    * @param extraCaBundle PEM file of extra trusted CA certificates, or null
+   * @param provider the TLS implementation
    * @throws IOException if the bundle cannot be read or holds no certificate
    */
-  public static SslContext clientContext(Path extraCaBundle) throws IOException {
+  public static SslContext clientContext(Path extraCaBundle, SslProvider provider)
+      throws IOException {
     try {
       TrustManagerFactory jdk =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -57,7 +59,7 @@ public final class UpstreamTls {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       return SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(provider)
           .trustManager(tmf)
           .endpointIdentificationAlgorithm("HTTPS")
           .protocols("TLSv1.3", "TLSv1.2")

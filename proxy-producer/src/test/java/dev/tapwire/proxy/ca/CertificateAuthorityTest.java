@@ -83,7 +83,8 @@ class CertificateAuthorityTest {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), CLOCK);
     var executor = Executors.newSingleThreadExecutor();
     try {
-      LeafContextCache cache = new LeafContextCache(ca, 10, executor);
+      LeafContextCache cache =
+          new LeafContextCache(ca, 10, executor, io.netty.handler.ssl.SslProvider.JDK);
       var first = cache.contextFor("API.anthropic.com").get(10, TimeUnit.SECONDS);
       var second = cache.contextFor("api.anthropic.com").get(10, TimeUnit.SECONDS);
       assertThat(second).isSameAs(first);
