@@ -47,9 +47,20 @@ final class SseChunker {
     ensureCapacity(length + n);
     buf.getBytes(buf.readerIndex(), pending, length, n);
     int end = length + n;
-    for (int i = length; i < end; i++) {
-      byte b = pending[i];
+    if (n > 0) {
       sawAnyByte = true;
+    }
+    for (int i = length; i < end; i++) {
+      if (!atLineStart && !lastWasCr && !frameEndsAtCr) {
+        // inside a line: skip to its end (most bytes of a stream)
+        while (i < end && pending[i] != '\n' && pending[i] != '\r') {
+          i++;
+        }
+        if (i == end) {
+          break;
+        }
+      }
+      byte b = pending[i];
       if (frameEndsAtCr) {
         frameEndsAtCr = false;
         if (b == '\n') {

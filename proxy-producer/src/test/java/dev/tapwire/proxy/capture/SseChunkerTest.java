@@ -46,6 +46,69 @@ class SseChunkerTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Frame lengths by a direct reading of the WHATWG rules over the whole text: a line ends at CRLF,
+   * LF or CR; an empty line ends a frame; trailing bytes are one last frame.
+   */
+  static List<Integer> referenceFrameLengths(String text) {
+    List<Integer> lengths = new ArrayList<>();
+    int frameStart = 0;
+    int lineStart = 0;
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '\r' || c == '\n') {
+        int next = c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n' ? i + 2 : i + 1;
+        if (i == lineStart) {
+          lengths.add(next - frameStart);
+          frameStart = next;
+        }
+        lineStart = next;
+        i = next;
+      } else {
+        i++;
+      }
+    }
+    if (frameStart < text.length()) {
+      lengths.add(text.length() - frameStart);
+    }
+    return lengths;
+  }
+
+  @Test
+  void shouldFindTheSameFramesHoweverTheStreamIsSplitIntoReads() {
+    java.util.Random random = new java.util.Random(42);
+    String[] endings = {"\n", "\r\n", "\r"};
+    for (int round = 0; round < 200; round++) {
+      StringBuilder text = new StringBuilder();
+      int events = 1 + random.nextInt(6);
+      for (int e = 0; e < events; e++) {
+        String eol = endings[random.nextInt(3)];
+        text.append("event: e").append(e).append(eol);
+        text.append("data: {\"n\":").append(random.nextInt(100_000)).append('}').append(eol);
+        if (random.nextInt(4) == 0) {
+          text.append(": comment").append(eol);
+        }
+        text.append(eol);
+      }
+      if (random.nextBoolean()) {
+        text.append("data: unterminated");
+      }
+      List<String> pieces = new ArrayList<>();
+      for (int at = 0; at < text.length(); ) {
+        int len = Math.min(text.length() - at, 1 + random.nextInt(12));
+        pieces.add(text.substring(at, at + len));
+        at += len;
+      }
+      List<SseChunk> chunks = feed(new SseChunker(1 << 18), pieces.toArray(String[]::new));
+      // a CR whose LF is still to come is held until the next byte or the end, never mis-split
+      assertThat(lengths(chunks))
+          .as("round %d: %s", round, text)
+          .isEqualTo(referenceFrameLengths(text.toString()));
+      assertThat(concat(chunks)).isEqualTo(text.toString());
+    }
+  }
+
   @Test
   void shouldSplitLfFramesEvenWhenTheBlankLineIsSplitAcrossReads() {
     String a = "event: ping\ndata: {}\n";
