@@ -87,9 +87,14 @@ public final class ProxyBenchServer {
                 ProxyConfig.IO_THREADS,
                 1,
                 ProxyConfig.PROXY_ID,
-                "bench"));
+                "bench",
+                // -Dtapwire.bench.tlsEngine=jdk (via the driver's -Dtapwire.bench.proxyJvmFlag)
+                // compares the JDK engine with the default
+                ProxyConfig.TLS_ENGINE,
+                System.getProperty("tapwire.bench.tlsEngine", "auto")));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (ProxyService proxy = new ProxyService(config, sink, meters).start()) {
+      System.err.println("proxy: TLS engine " + proxy.tlsEngine());
       System.out.println("PORT " + proxy.port());
       System.out.println("CA " + proxy.certificateAuthority().certificatePath());
       System.out.flush();
