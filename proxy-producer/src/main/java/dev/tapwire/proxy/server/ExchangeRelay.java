@@ -372,8 +372,9 @@ final class ExchangeRelay {
 
   /**
    * Writes the held response object with a promise ({@code lastClientWrite}, complete once all of
-   * the batch is written) and flushes the client. A write failure on the void promise reaches
-   * {@link ClientToProxyHandler#exceptionCaught} as before the change a failed flush did.
+   * the batch is written) and flushes the client. A failed write of an earlier object of the batch
+   * (void promise) reaches {@link ClientToProxyHandler#exceptionCaught}, which ends the flow as
+   * client-aborted and closes the connection.
    */
   void flushClient() {
     writeHeldClientWrite();
