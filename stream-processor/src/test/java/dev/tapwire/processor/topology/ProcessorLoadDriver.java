@@ -91,6 +91,23 @@ public final class ProcessorLoadDriver {
     }
   }
 
+  /**
+   * CPU time of the live Kafka Streams stream threads (named {@code …-StreamThread-<n>}) since they
+   * started, nanoseconds: the processor's own cost, less disturbed than wall time by other load on
+   * a shared machine.
+   */
+  static long streamThreadsCpuNanos() {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().matches(".*-StreamThread-\\d+")) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
+  }
+
   private static byte[] requestBody(int kb) {
     String filler = "x".repeat(Math.max(0, kb * 1024 - 200));
     return ("{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":32000,\"stream\":true,"
@@ -201,6 +218,10 @@ public final class ProcessorLoadDriver {
         System.out.printf(
             "drain CPU (whole JVM: broker + registry + processor + consumer): %.2f s = %.0f events per CPU-second%n",
             cpuSeconds, events / cpuSeconds);
+        double streamCpuSeconds = streamThreadsCpuNanos() / 1e9;
+        System.out.printf(
+            "drain CPU of the stream threads alone (from their start): %.2f s = %.1f µs per raw event%n",
+            streamCpuSeconds, streamCpuSeconds * 1e6 / events);
 
         // Phase 2: latency from FlowEnd sent to committed call record, at a steady rate.
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
