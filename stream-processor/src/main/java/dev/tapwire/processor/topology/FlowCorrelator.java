@@ -53,19 +53,12 @@ import org.slf4j.LoggerFactory;
 final class FlowCorrelator implements Processor<byte[], byte[], String, Object> {
   private static final Logger log = LoggerFactory.getLogger(FlowCorrelator.class);
 
-  /**
-   * Bound, in bytes of stored event values, of the per-task cache of decoded events (see {@link
-   * DecodedEvents}); beyond it the oldest events are decoded again when their flow ends.
-   */
-  static final long DECODED_EVENTS_MAX_BYTES = 16L * 1024 * 1024;
-
   private final Deserializer<FlowEvent> deserializer;
   private final CallRecordBuilder builder;
   private final DeadLetters deadLetters;
   private final Duration timeout;
   private final Duration punctuateInterval;
   private final Duration dedupRetention;
-  private final DecodedEvents decoded = new DecodedEvents(DECODED_EVENTS_MAX_BYTES);
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Bytes, byte[]> flowState;
@@ -165,9 +158,7 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       emit(contents, keys, flowId, record.timestamp());
       return;
     }
-    Bytes eventKey = StoreKeys.event(flowId, seq);
-    flowEvents.put(eventKey, record.value());
-    decoded.put(eventKey, record.value(), event);
+    flowEvents.put(StoreKeys.event(flowId, seq), record.value());
     flowState.put(flowKey, new FlowState(seq + 1, now, state.eventCount() + 1).toBytes());
   }
 
@@ -204,9 +195,7 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       emit(new FlowContents().add(event), List.of(), flowId, record.timestamp());
       return;
     }
-    Bytes eventKey = StoreKeys.event(flowId, 0);
-    flowEvents.put(eventKey, record.value());
-    decoded.put(eventKey, record.value(), event);
+    flowEvents.put(StoreKeys.event(flowId, 0), record.value());
     flowState.put(flowKey, new FlowState(1, now, 1).toBytes());
   }
 
@@ -214,8 +203,7 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
    * Reads an open flow's stored events back in sequence order. Events are stored gaplessly under
    * {@code flowId|0} … {@code flowId|nextSeq-1} (a gap is dead-lettered, never stored), so point
    * reads of that range find exactly what a range scan would, without opening a store iterator (a
-   * RocksDB iterator merged with the record cache) per flow. An event whose stored bytes are those
-   * it was decoded from on arrival is not decoded again ({@link DecodedEvents}).
+   * RocksDB iterator merged with the record cache) per flow.
    *
    * @param nextSeq the flow state's next expected sequence number
    * @param keys receives the keys found, for {@link #forget}
@@ -227,11 +215,7 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
       byte[] value = flowEvents.get(key);
       if (value != null) {
         keys.add(key);
-        FlowEvent event = decoded.take(key, value);
-        contents.add(
-            event != null
-                ? event
-                : deserializer.deserialize(CallTopology.FLOW_EVENTS_STORE, value));
+        contents.add(deserializer.deserialize(CallTopology.FLOW_EVENTS_STORE, value));
       }
     }
     return contents;
@@ -272,11 +256,6 @@ final class FlowCorrelator implements Processor<byte[], byte[], String, Object> 
     }
     forget(flowId, keys);
     markFinished(flowId, context.currentSystemTimeMs());
-  }
-
-  @Override
-  public void close() {
-    decoded.clear();
   }
 
   private void forget(UUID flowId, List<Bytes> keys) {
