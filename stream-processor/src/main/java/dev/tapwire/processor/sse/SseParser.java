@@ -1,8 +1,8 @@
 package dev.tapwire.processor.sse;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -17,16 +17,27 @@ import java.util.function.Consumer;
  * empty; an event that is not terminated by a blank line at {@link #finish()} is discarded, as the
  * standard demands.
  *
- * <p>Lines are split on bytes and each complete line is decoded as UTF-8, so multi-byte characters
- * split across {@code feed} calls are handled. Not thread-safe; one instance per stream.
+ * <p>Lines are split on bytes and interpreted as bytes once complete: field names are compared as
+ * ASCII, and only values are decoded as UTF-8 ({@code data} values once per event, when it is
+ * dispatched), so multi-byte characters split across {@code feed} calls are handled. A line that
+ * lies within one {@code feed} call is read in place, without a copy. Not thread-safe; one instance
+ * per stream.
  */
 public final class SseParser {
   private static final int CR = '\r';
   private static final int LF = '\n';
 
   private final Consumer<SseEvent> listener;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-  private final StringBuilder data = new StringBuilder();
+
+  /** The start of a line not yet ended, carried over from earlier {@link #feed} calls. */
+  private byte[] line = new byte[256];
+
+  private int lineLength;
+
+  /** The data buffer as UTF-8: the {@code data} values, each followed by LF. */
+  private byte[] data = new byte[1024];
+
+  private int dataLength;
   private String eventType = "";
   private String lastEventId = "";
   private long retryMillis = -1;
@@ -75,19 +86,24 @@ public final class SseParser {
       }
       lastWasCr = false;
       if (b == CR || b == LF) {
-        line.write(bytes, lineStart, i - lineStart);
-        processLine();
+        if (lineLength == 0) {
+          processLine(bytes, lineStart, i - lineStart); // the whole line is in this feed
+        } else {
+          appendToLine(bytes, lineStart, i - lineStart);
+          processLine(line, 0, lineLength);
+          lineLength = 0;
+        }
         lastWasCr = b == CR;
         lineStart = i + 1;
       }
     }
-    line.write(bytes, lineStart, end - lineStart);
+    appendToLine(bytes, lineStart, end - lineStart);
   }
 
   /** Marks the end of the stream: a pending, unterminated event is discarded (WHATWG 9.2.6). */
   public void finish() {
-    line.reset();
-    data.setLength(0);
+    lineLength = 0;
+    dataLength = 0;
     dataSeen = false;
     eventType = "";
   }
@@ -105,7 +121,7 @@ public final class SseParser {
         // Not a BOM: replay the bytes matched so far as ordinary content.
         bomChecked = true;
         if (bomBytesMatched > 0) {
-          byte[] replay = java.util.Arrays.copyOf(BOM, bomBytesMatched);
+          byte[] replay = Arrays.copyOf(BOM, bomBytesMatched);
           bomBytesMatched = 0;
           feed(replay, 0, replay.length);
         }
@@ -120,55 +136,82 @@ public final class SseParser {
     return i;
   }
 
-  private void processLine() {
-    String text = line.toString(StandardCharsets.UTF_8);
-    line.reset();
-    if (text.isEmpty()) {
+  private void appendToLine(byte[] bytes, int offset, int length) {
+    if (length == 0) {
+      return;
+    }
+    if (lineLength + length > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+    }
+    System.arraycopy(bytes, offset, line, lineLength, length);
+    lineLength += length;
+  }
+
+  /**
+   * Interprets one line (without its end). Works on the bytes: the field name is compared as ASCII
+   * and only the value is decoded, which gives the same strings as decoding the whole line first,
+   * because the colon, the space and LF are ASCII and UTF-8 decoding never joins an ASCII byte to a
+   * neighbouring sequence (a malformed sequence ends before it).
+   */
+  private void processLine(byte[] bytes, int offset, int length) {
+    if (length == 0) {
       dispatch();
       return;
     }
-    if (text.charAt(0) == ':') {
+    if (bytes[offset] == ':') {
       return; // comment
     }
-    int colon = text.indexOf(':');
-    String field;
-    String value;
-    if (colon < 0) {
-      field = text;
-      value = "";
-    } else {
-      field = text.substring(0, colon);
-      int valueStart = colon + 1;
-      if (valueStart < text.length() && text.charAt(valueStart) == ' ') {
-        valueStart++;
-      }
-      value = text.substring(valueStart);
+    int end = offset + length;
+    int colon = offset;
+    while (colon < end && bytes[colon] != ':') {
+      colon++;
     }
-    switch (field) {
-      case "event" -> eventType = value;
-      case "data" -> {
-        data.append(value).append('\n');
-        dataSeen = true;
+    int fieldLength = colon - offset;
+    int valueStart = colon < end ? colon + 1 : end;
+    if (valueStart < end && bytes[valueStart] == ' ') {
+      valueStart++;
+    }
+    if (is(bytes, offset, fieldLength, DATA)) {
+      appendData(bytes, valueStart, end - valueStart);
+      dataSeen = true;
+    } else if (is(bytes, offset, fieldLength, EVENT)) {
+      eventType = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+    } else if (is(bytes, offset, fieldLength, ID)) {
+      String value = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+      if (value.indexOf('\0') < 0) {
+        lastEventId = value;
       }
-      case "id" -> {
-        if (value.indexOf('\0') < 0) {
-          lastEventId = value;
+    } else if (is(bytes, offset, fieldLength, RETRY)) {
+      String value = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+      if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        try {
+          retryMillis = Long.parseLong(value);
+        } catch (NumberFormatException tooLong) {
+          // WHATWG: a value that is not a valid integer is ignored; digits beyond long range are.
+          retryMillis = Long.MAX_VALUE;
         }
       }
-      case "retry" -> {
-        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          try {
-            retryMillis = Long.parseLong(value);
-          } catch (NumberFormatException tooLong) {
-            // WHATWG: a value that is not a valid integer is ignored; digits beyond long range are.
-            retryMillis = Long.MAX_VALUE;
-          }
-        }
-      }
-      default -> {
-        // unknown field: ignored (WHATWG 9.2.6)
-      }
     }
+    // else an unknown field: ignored (WHATWG 9.2.6)
+  }
+
+  private static final byte[] DATA = {'d', 'a', 't', 'a'};
+  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+  private static final byte[] ID = {'i', 'd'};
+  private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
+
+  private static boolean is(byte[] bytes, int offset, int length, byte[] name) {
+    return length == name.length
+        && Arrays.equals(bytes, offset, offset + length, name, 0, name.length);
+  }
+
+  private void appendData(byte[] bytes, int offset, int length) {
+    if (dataLength + length + 1 > data.length) {
+      data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + length + 1));
+    }
+    System.arraycopy(bytes, offset, data, dataLength, length);
+    dataLength += length;
+    data[dataLength++] = LF;
   }
 
   private void dispatch() {
@@ -176,10 +219,12 @@ public final class SseParser {
       eventType = "";
       return;
     }
-    data.setLength(data.length() - 1); // remove the last LF
     String type = eventType.isEmpty() ? "message" : eventType;
-    SseEvent event = new SseEvent(type, data.toString(), lastEventId);
-    data.setLength(0);
+    // without the last LF
+    SseEvent event =
+        new SseEvent(
+            type, new String(data, 0, dataLength - 1, StandardCharsets.UTF_8), lastEventId);
+    dataLength = 0;
     dataSeen = false;
     eventType = "";
     listener.accept(event);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,5 +183,37 @@ class SseParserTest {
             + "event: ping\ndata: {\"type\": \"ping\"}\n\n");
     assertEvent("message_start", "{\"type\":\"message_start\"}", "");
     assertEvent("ping", "{\"type\": \"ping\"}", "");
+  }
+
+  @Test
+  void feedingOneByteAtATimeGivesTheSameEventsAsOneFeed() {
+    String stream =
+        "\uFEFFevent: message_start\r\ndata: {\"a\":\"h\u00e9llo \u20ac \uD83D\uDE00\"}\r\n\r\n"
+            + ": comment\nid: 7\ndata\ndata:  two spaces\rdata:x:y\r\r"
+            + "event: ping\ndata: {}\n\n";
+    List<SseEvent> whole = SseParser.parseAll(stream);
+    byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i++) {
+      parser.feed(bytes, i, 1);
+    }
+    parser.finish();
+    assertThat(whole).hasSize(3);
+    assertThat(whole.get(1)).isEqualTo(new SseEvent("message", "\n two spaces\nx:y", "7"));
+    assertThat(new ArrayList<>(events)).isEqualTo(whole);
+    events.clear();
+  }
+
+  @Test
+  void malformedUtf8IsReplacedAsWhenTheLineIsDecodedWhole() {
+    byte[] line1 = {'d', 'a', 't', 'a', ':', ' ', 'a', (byte) 0xE2, (byte) 0x82, '\n'};
+    byte[] line2 = {'d', 'a', 't', 'a', ':', (byte) 0xC3, '\n', '\n'};
+    parser.feed(line1, 0, line1.length);
+    parser.feed(line2, 0, line2.length);
+    String expected =
+        new String(line1, 6, 3, StandardCharsets.UTF_8)
+            + "\n"
+            + new String(line2, 5, 1, StandardCharsets.UTF_8);
+    assertThat(expected).startsWith("a\uFFFD").endsWith("\n\uFFFD");
+    assertEvent("message", expected, "");
   }
 }
