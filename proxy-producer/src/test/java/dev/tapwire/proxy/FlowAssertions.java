@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tapwire.avro.BodyPart;
 import dev.tapwire.avro.Direction;
+import dev.tapwire.avro.ErrorKind;
 import dev.tapwire.avro.FlowEnd;
+import dev.tapwire.avro.FlowError;
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.avro.RequestHead;
 import dev.tapwire.avro.ResponseHead;
 import dev.tapwire.avro.SseChunk;
 import dev.tapwire.avro.SseFrame;
+import dev.tapwire.avro.Termination;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -77,6 +80,22 @@ public final class FlowAssertions {
     assertThat(end.getRequestParts()).isEqualTo(requestParts);
     assertThat(end.getResponseParts()).isEqualTo(responseParts);
     return new Bodies(request.toByteArray(), response.toByteArray(), end);
+  }
+
+  /**
+   * Asserts that {@code flow} holds a {@link FlowError} of {@code kind} and ends with {@code
+   * termination}.
+   */
+  public static void assertFailedFlow(
+      List<FlowEvent> flow, ErrorKind kind, Termination termination) {
+    assertThat(flow.stream().map(FlowEvent::getPayload))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isInstanceOfSatisfying(
+                        FlowError.class, e -> assertThat(e.getKind()).isEqualTo(kind)));
+    assertThat(((FlowEnd) flow.get(flow.size() - 1).getPayload()).getTermination())
+        .isEqualTo(termination);
   }
 
   public static byte[] bytes(ByteBuffer buffer) {

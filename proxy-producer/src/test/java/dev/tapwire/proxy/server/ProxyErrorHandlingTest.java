@@ -1,5 +1,6 @@
 package dev.tapwire.proxy.server;
 
+import static dev.tapwire.proxy.FlowAssertions.assertFailedFlow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -168,16 +169,10 @@ class ProxyErrorHandlingTest {
     assertThat(response.body())
         .contains("TLS handshake with upstream localhost:" + untrusted.port() + " failed");
     assertThat(response.body()).contains("proxy.upstream.ca");
-    List<FlowEvent> flow = harness.sink.awaitEndedFlow("/v1/messages?untrusted");
-    assertThat(flow.stream().map(FlowEvent::getPayload))
-        .anySatisfy(
-            p ->
-                assertThat(p)
-                    .isInstanceOfSatisfying(
-                        FlowError.class,
-                        e -> assertThat(e.getKind()).isEqualTo(ErrorKind.UPSTREAM_TLS_FAILURE)));
-    FlowEnd end = (FlowEnd) flow.get(flow.size() - 1).getPayload();
-    assertThat(end.getTermination()).isEqualTo(Termination.UPSTREAM_TLS_FAILURE);
+    assertFailedFlow(
+        harness.sink.awaitEndedFlow("/v1/messages?untrusted"),
+        ErrorKind.UPSTREAM_TLS_FAILURE,
+        Termination.UPSTREAM_TLS_FAILURE);
     assertThat(untrusted.drainRequests()).isEmpty();
   }
 

@@ -1,11 +1,9 @@
 package dev.tapwire.proxy.server;
 
+import static dev.tapwire.proxy.FlowAssertions.assertFailedFlow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tapwire.avro.ErrorKind;
-import dev.tapwire.avro.FlowEnd;
-import dev.tapwire.avro.FlowError;
-import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.avro.Termination;
 import dev.tapwire.proxy.ProxyConfig;
 import dev.tapwire.proxy.ProxyHarness;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
@@ -60,41 +57,30 @@ class UpstreamHostVerificationTest {
                     wrongName.port() + "," + rightName.port(),
                     ProxyConfig.UPSTREAM_CA,
                     upstreamCa.certificatePath().toString()))) {
-      HttpResponse<String> refused =
-          harness
-              .httpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("https://127.0.0.1:" + wrongName.port() + "/v1/models?wrong"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      HttpResponse<String> answered =
-          harness
-              .httpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("https://127.0.0.1:" + rightName.port() + "/v1/models?right"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> refused = get(harness, wrongName.port(), "/v1/models?wrong");
+      HttpResponse<String> answered = get(harness, rightName.port(), "/v1/models?right");
 
       assertThat(refused.statusCode()).isEqualTo(502);
       assertThat(refused.body()).contains("TLS handshake with upstream 127.0.0.1:");
       assertThat(wrongName.requests()).as("no request reached the wrong host").isZero();
-      List<FlowEvent> flow = harness.sink.awaitEndedFlow("/v1/models?wrong");
-      assertThat(flow.stream().map(FlowEvent::getPayload))
-          .anySatisfy(
-              p ->
-                  assertThat(p)
-                      .isInstanceOfSatisfying(
-                          FlowError.class,
-                          e -> assertThat(e.getKind()).isEqualTo(ErrorKind.UPSTREAM_TLS_FAILURE)));
-      assertThat(((FlowEnd) flow.get(flow.size() - 1).getPayload()).getTermination())
-          .isEqualTo(Termination.UPSTREAM_TLS_FAILURE);
+      assertFailedFlow(
+          harness.sink.awaitEndedFlow("/v1/models?wrong"),
+          ErrorKind.UPSTREAM_TLS_FAILURE,
+          Termination.UPSTREAM_TLS_FAILURE);
 
       assertThat(answered.statusCode()).as("control: same CA, right name").isEqualTo(200);
       assertThat(answered.body()).isEqualTo("ok");
       assertThat(rightName.requests()).isEqualTo(1);
     }
+  }
+
+  private static HttpResponse<String> get(ProxyHarness harness, int port, String path)
+      throws Exception {
+    return harness
+        .httpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** A one-response-per-connection HTTPS server on 127.0.0.1 presenting {@code leaf}. */
