@@ -32,13 +32,7 @@ class SeparateServicesIT {
   void shouldTurnACallThroughTheProxyIntoOneRowWithThreeSeparateServices(KafkaEnvironment kafka)
       throws Exception {
     try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.https()) {
-      Path hosts = work.resolve("hosts");
-      Files.writeString(
-          hosts,
-          "127.0.0.1 api.anthropic.com localhost "
-              + java.net.InetAddress.getLocalHost().getHostName()
-              + "\n");
-      List<String> jvm = List.of("-Djdk.net.hosts.file=" + hosts);
+      List<String> jvm = TapwireProcess.apiAnthropicOnLoopback(work);
       List<String> kafkaFlags =
           List.of(
               "--bootstrap-servers",

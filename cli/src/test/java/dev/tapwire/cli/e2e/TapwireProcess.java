@@ -46,21 +46,13 @@ final class TapwireProcess implements AutoCloseable {
   static TapwireProcess run(
       Path dataDir, Path logDir, String name, List<String> jvmOptions, List<String> args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(JAVA);
-    command.addAll(JVM_OPTIONS);
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", JAR.toString(), "run", "--data-dir", dataDir.toString()));
-    command.addAll(args);
+    List<String> runArgs = new ArrayList<>(List.of("run", "--data-dir", dataDir.toString()));
+    runArgs.addAll(args);
     Files.createDirectories(logDir);
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
     long begin = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+    Process process = start(jvmOptions, runArgs, out, err);
     StateFile stateFile = new StateFile(dataDir.resolve("tapwire.state.json"));
     long deadline = begin + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
@@ -93,21 +85,11 @@ final class TapwireProcess implements AutoCloseable {
       List<String> args,
       java.util.regex.Pattern ready)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(JAVA);
-    command.addAll(JVM_OPTIONS);
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", JAR.toString()));
-    command.addAll(args);
     Files.createDirectories(logDir);
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
     long begin = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+    Process process = start(jvmOptions, args, out, err);
     long deadline = begin + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       for (String line : Files.readAllLines(err, StandardCharsets.UTF_8)) {
@@ -139,19 +121,10 @@ final class TapwireProcess implements AutoCloseable {
 
   /** Runs a one-shot subcommand and returns its exit code and output. */
   static Result oneShot(List<String> args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(JAVA);
-    command.addAll(JVM_OPTIONS);
-    command.addAll(List.of("-jar", JAR.toString()));
-    command.addAll(args);
     Path out = Files.createTempFile("tapwire-oneshot", ".out");
     Path err = Files.createTempFile("tapwire-oneshot", ".err");
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+      Process process = start(List.of(), args, out, err);
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException("tapwire " + args + " did not finish within 120 s");
@@ -164,6 +137,37 @@ final class TapwireProcess implements AutoCloseable {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /**
+   * JVM options under which a tapwire process resolves {@code api.anthropic.com} (and this host's
+   * name) to 127.0.0.1, through a hosts file written into {@code dir}: calls then take the real
+   * path (CONNECT api.anthropic.com, MITM, upstream TLS) to a fake upstream whose certificate names
+   * it.
+   */
+  static List<String> apiAnthropicOnLoopback(Path dir) throws IOException {
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(
+        hosts,
+        "127.0.0.1 api.anthropic.com localhost "
+            + java.net.InetAddress.getLocalHost().getHostName()
+            + "\n");
+    return List.of("-Djdk.net.hosts.file=" + hosts);
+  }
+
+  /** Starts {@code java <options> -jar tapwire.jar args…} with stdout and stderr to files. */
+  private static Process start(List<String> jvmOptions, List<String> args, Path out, Path err)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString()));
+    command.addAll(args);
+    return new ProcessBuilder(command)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
   }
 
   /** Exit code and output of a one-shot subcommand. */

@@ -76,15 +76,7 @@ class TapwireRunIT {
     try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.https()) {
       Path upstreamCa = upstream.writeCaPem(work.resolve("upstream-ca.pem"));
       Path data = work.resolve("data");
-      // The tapwire JVM resolves api.anthropic.com to the fake upstream (whose certificate names
-      // it), so the calls take the real path: CONNECT api.anthropic.com, MITM, upstream TLS.
-      Path hosts = work.resolve("hosts");
-      Files.writeString(
-          hosts,
-          "127.0.0.1 api.anthropic.com localhost "
-              + java.net.InetAddress.getLocalHost().getHostName()
-              + "\n");
-      List<String> jvm = List.of("-Djdk.net.hosts.file=" + hosts);
+      List<String> jvm = TapwireProcess.apiAnthropicOnLoopback(work);
       List<String> args =
           List.of(
               "--proxy-port",
