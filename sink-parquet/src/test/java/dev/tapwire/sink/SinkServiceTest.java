@@ -145,6 +145,23 @@ class SinkServiceTest {
                 .reduce(BigDecimal.ZERO, BigDecimal::add));
   }
 
+  /**
+   * Runs a sink with {@code settings} until the calls dataset and the audit table each hold {@code
+   * rows} rows (at most 60 s), then closes it.
+   */
+  void runSinkUntilRows(Map<String, Object> settings, long rows) throws Exception {
+    try (SinkService service = new SinkService(new SinkConfig(settings))) {
+      service.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(parquetRows("calls")).isEqualTo(rows);
+                assertThat(auditRows()).isEqualTo(rows);
+              });
+    }
+  }
+
   long auditRows() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("audit.db"));
         Statement s = c.createStatement();
@@ -191,16 +208,7 @@ class SinkServiceTest {
     assertCallsDatasetHoldsExactly(sent);
     // a second run on the same directory and group finds nothing new and doubles nothing
     produceCalls(240, 250);
-    try (SinkService service = new SinkService(new SinkConfig(config(true, true)))) {
-      service.start();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                assertThat(parquetRows("calls")).isEqualTo(250);
-                assertThat(auditRows()).isEqualTo(250);
-              });
-    }
+    runSinkUntilRows(config(true, true), 250);
     assertThat(parquetRows("flows")).isEqualTo(events.size());
   }
 
@@ -301,16 +309,7 @@ class SinkServiceTest {
       }
       producer.commitTransaction();
     }
-    try (SinkService service = new SinkService(new SinkConfig(config(true, false)))) {
-      service.start();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                assertThat(parquetRows("calls")).isEqualTo(5);
-                assertThat(auditRows()).isEqualTo(5);
-              });
-    }
+    runSinkUntilRows(config(true, false), 5);
     assertCallsDatasetHoldsExactly(committed);
   }
 
@@ -375,16 +374,7 @@ class SinkServiceTest {
             .hasMessageContaining("jdbc:mysql://127.0.0.1/audit");
       }
     }
-    try (SinkService service = new SinkService(new SinkConfig(config(true, false)))) {
-      service.start();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                assertThat(parquetRows("calls")).isEqualTo(5);
-                assertThat(auditRows()).isEqualTo(5);
-              });
-    }
+    runSinkUntilRows(config(true, false), 5);
     assertCallsDatasetHoldsExactly(sent);
   }
 
