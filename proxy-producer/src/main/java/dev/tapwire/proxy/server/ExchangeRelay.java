@@ -49,7 +49,6 @@ final class ExchangeRelay {
   private ChannelFuture lastUpstreamWrite;
   private boolean upstreamWritePending;
   private ChannelFuture lastClientWrite;
-  private boolean clientWritePending;
 
   /**
    * The latest response object of the current read batch, not yet written: every earlier object of
@@ -318,7 +317,7 @@ final class ExchangeRelay {
     if (from != upstream) {
       return;
     }
-    if (clientWritePending) {
+    if (heldClientWrite != null) {
       flushClient();
       lastClientWrite.addListener(
           (ChannelFutureListener)
@@ -367,7 +366,6 @@ final class ExchangeRelay {
     if (previous != null) {
       conn.ctx.write(previous, conn.ctx.voidPromise());
     }
-    clientWritePending = true;
   }
 
   /**
@@ -378,7 +376,6 @@ final class ExchangeRelay {
    */
   void flushClient() {
     writeHeldClientWrite();
-    clientWritePending = false;
     conn.ctx.flush();
   }
 
@@ -465,7 +462,6 @@ final class ExchangeRelay {
   void releaseHeldClientWrite() {
     Object held = heldClientWrite;
     heldClientWrite = null;
-    clientWritePending = false;
     ReferenceCountUtil.release(held);
   }
 
