@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
@@ -82,7 +81,7 @@ final class BlindTunnel {
                                 ChannelPipeline p = ctx.pipeline();
                                 p.addLast("relay", new TunnelRelayHandler(out, true, record));
                                 p.remove(clientHandler);
-                                p.remove(HttpServerCodec.class);
+                                p.remove(ClientHttpCodec.class);
                                 ctx.channel().read();
                                 out.read();
                               });

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles a client channel's pipeline: {@code idle} ({@link IdleStateHandler}, all-idle after
- * {@code proxy.idle.timeout.ms}) → {@code http} ({@code HttpServerCodec} with the header and line
+ * {@code proxy.idle.timeout.ms}) → {@code http} ({@link ClientHttpCodec} with the header and line
  * limits) → {@code proxy} ({@link ClientToProxyHandler}). A decrypted CONNECT later inserts {@code
  * tls} before {@code http}; a blind tunnel replaces {@code http} and {@code proxy} by a {@link
  * TunnelRelayHandler}.
@@ -30,7 +30,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     p.addLast("idle", new IdleStateHandler(0, 0, proxy.idleTimeoutMillis, TimeUnit.MILLISECONDS));
-    p.addLast("http", proxy.newServerCodec());
+    p.addLast("http", proxy.newClientSideCodec());
     p.addLast("proxy", new ClientToProxyHandler(proxy, reverse));
   }
 }

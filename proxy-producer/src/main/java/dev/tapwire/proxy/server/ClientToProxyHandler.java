@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Last handler of a client channel (after the idle handler, the TLS handler for decrypted tunnels
- * and {@code HttpServerCodec}): the proxy's state machine for one client connection (see {@link
+ * and {@link ClientHttpCodec}): the proxy's state machine for one client connection (see {@link
  * ConnectionState}, kept in {@link ClientConnection}).
  *
  * <p>It owns the client channel's events: accepting (the connection limit), reading

@@ -3,7 +3,6 @@ package dev.tapwire.proxy.server;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsyncMapping;
@@ -11,7 +10,7 @@ import io.netty.util.concurrent.Promise;
 
 /**
  * Turns a CONNECT to an allow-listed host into a decrypted tunnel: answers {@code 200 Connection
- * Established}, inserts a TLS handler before a fresh {@code HttpServerCodec}, and lets the client
+ * Established}, inserts a TLS handler before a fresh {@link ClientHttpCodec}, and lets the client
  * connection go on as HTTP inside TLS. The certificate is the leaf for the CONNECT host (not the
  * SNI, which only gets recorded), minted off the event loop: Netty's {@link SniHandler} holds the
  * handshake until the {@link dev.tapwire.proxy.ca.LeafContextCache} future completes.
@@ -50,12 +49,12 @@ final class DecryptedTunnel {
                     return; // the channel is closing; channelInactive reports it
                   }
                   ChannelPipeline p = ctx.pipeline();
-                  String codecName = p.context(HttpServerCodec.class).name();
+                  String codecName = p.context(ClientHttpCodec.class).name();
                   p.addBefore(
                       codecName,
                       "tls",
                       new SniHandler(leafForTarget, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MILLIS));
-                  p.replace(codecName, "http", proxy.newServerCodec());
+                  p.replace(codecName, "http", proxy.newClientSideCodec());
                   ctx.read();
                 });
   }

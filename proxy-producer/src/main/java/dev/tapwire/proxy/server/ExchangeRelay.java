@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * side) and {@link ServerToProxyHandler} (upstream side), both on the client's event loop. It owns
  * the upstream channel (kept alive between flows to the same target) and relays
  * clientToProxyRequest → proxyToServerRequest and serverToProxyResponse → proxyToClientResponse,
- * with a side copy of every head and body slice to the flow's {@link FlowRecorder}.
+ * with a side copy of every head and body slice to the flow's {@link FlowRecorder}. Requests are
+ * re-encoded (the head is rewritten to origin form); responses are relayed as the upstream's own
+ * bytes ({@link WireBytes}), and their decoded objects are only recorded. The bytes of a response
+ * head are held until the decoder has accepted the whole head, so a malformed head becomes a 502
+ * instead of reaching the client.
  *
  * <p>Nothing is buffered beyond the request objects that arrive while the upstream is being set up
  * ({@link UpstreamConnector}): AUTO_READ is off on both channels and each side is read again only
@@ -46,6 +50,10 @@ final class ExchangeRelay {
   private Target upstreamTarget;
   private boolean upstreamReady;
   private final ArrayDeque<HttpObject> pendingUpstream = new ArrayDeque<>();
+
+  /** Bytes of a response head the upstream decoder has not accepted yet (usually one buffer). */
+  private final ArrayDeque<WireBytes> heldResponseHead = new ArrayDeque<>(1);
+
   private ChannelFuture lastUpstreamWrite;
   private boolean upstreamWritePending;
   private ChannelFuture lastClientWrite;
@@ -96,6 +104,8 @@ final class ExchangeRelay {
             mode == CaptureMode.MITM ? conn.clientTls : null);
     recorder.requestHead(head, request.headers());
     conn.exchange = new Exchange(recorder, request, target, System.nanoTime());
+    ClientHttpCodec codec = conn.ctx.pipeline().get(ClientHttpCodec.class);
+    conn.exchange.closeAfterResponse = codec != null && codec.takeCloseAfterResponse();
     proxy.metrics.flowStarted();
     proxy.metrics.activeFlows().incrementAndGet();
     request.setUri(path);
@@ -252,9 +262,18 @@ final class ExchangeRelay {
       }
       return;
     }
+    if (msg instanceof WireBytes wire) {
+      if (ex.responseStarted || ex.informational) {
+        writeClient(wire);
+      } else {
+        heldResponseHead.add(wire); // relayed once the decoder has accepted the whole head
+      }
+      return;
+    }
     if (msg instanceof HttpResponse response) {
       if (response.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
+        releaseHeldResponseHead();
         errors.failExchange(
             ex,
             HttpResponseStatus.BAD_GATEWAY,
@@ -263,6 +282,9 @@ final class ExchangeRelay {
             "upstream sent a malformed response: "
                 + ErrorResponses.rootMessage(response.decoderResult().cause()));
         return;
+      }
+      while (!heldResponseHead.isEmpty()) {
+        writeClient(heldResponseHead.poll());
       }
       int code = response.status().code();
       if (code >= 100 && code < 200 && code != 101) {
@@ -292,7 +314,7 @@ final class ExchangeRelay {
       }
       boolean last = content instanceof LastHttpContent;
       if (ex.informational) {
-        writeClient(content);
+        content.release();
         if (last) {
           ex.informational = false;
         }
@@ -300,13 +322,13 @@ final class ExchangeRelay {
       }
       ex.recorder.responseBody(content.content(), conn.ctx.executor());
       proxy.metrics.bytesToClient(content.content().readableBytes());
-      writeClient(content);
+      content.release();
       if (last) {
         responseComplete(ex);
       }
       return;
     }
-    writeClient(msg);
+    ReferenceCountUtil.release(msg); // bytes after a 101 head: their WireBytes went ahead of them
   }
 
   /**
@@ -404,6 +426,7 @@ final class ExchangeRelay {
     }
     boolean keepAlive =
         ex.requestComplete
+            && !ex.closeAfterResponse
             && HttpUtil.isKeepAlive(ex.request)
             && HttpUtil.isKeepAlive(response)
             && hasDelimitedBody(ex);
@@ -451,6 +474,7 @@ final class ExchangeRelay {
     upstream = null;
     upstreamReady = false;
     upstreamWritePending = false;
+    releaseHeldResponseHead();
     if (ch != null) {
       ch.close();
     }
@@ -463,6 +487,12 @@ final class ExchangeRelay {
     Object held = heldClientWrite;
     heldClientWrite = null;
     ReferenceCountUtil.release(held);
+  }
+
+  private void releaseHeldResponseHead() {
+    while (!heldResponseHead.isEmpty()) {
+      heldResponseHead.poll().release();
+    }
   }
 
   /** Releases the request objects still waiting for the upstream to become ready. */

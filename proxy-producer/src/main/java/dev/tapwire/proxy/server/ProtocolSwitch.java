@@ -3,14 +3,12 @@ package dev.tapwire.proxy.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * Switches both channels of an exchange that answered {@code 101 Switching Protocols} (WebSocket)
  * from HTTP to a raw byte relay: adds a {@link TunnelRelayHandler} to each, then removes {@link
- * ServerToProxyHandler} and {@code HttpClientCodec} upstream, {@link ClientToProxyHandler} and
- * {@code HttpServerCodec} on the client side (bytes either codec still held go to the new relay).
+ * ServerToProxyHandler} and {@link UpstreamHttpCodec} upstream, {@link ClientToProxyHandler} and
+ * {@link ClientHttpCodec} on the client side (bytes either codec still held go to the new relay).
  * The bytes are counted in the metrics, not captured. The caller reads both channels again.
  */
 final class ProtocolSwitch {
@@ -38,10 +36,10 @@ final class ProtocolSwitch {
     ChannelPipeline up = upstream.pipeline();
     up.addLast("raw", new TunnelRelayHandler(client.channel(), false, counter));
     up.remove(ServerToProxyHandler.class);
-    up.remove(HttpClientCodec.class);
+    up.remove(UpstreamHttpCodec.class);
     ChannelPipeline p = client.pipeline();
     p.addLast("raw", new TunnelRelayHandler(upstream, true, counter));
     p.remove(client.handler());
-    p.remove(HttpServerCodec.class);
+    p.remove(ClientHttpCodec.class);
   }
 }

@@ -8,9 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.util.Set;
 
@@ -107,12 +105,12 @@ public final class ProxyContext {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
   }
 
-  HttpServerCodec newServerCodec() {
-    return new HttpServerCodec(decoderConfig());
+  ClientHttpCodec newClientSideCodec() {
+    return new ClientHttpCodec(decoderConfig());
   }
 
-  HttpClientCodec newClientCodec() {
-    return new HttpClientCodec(decoderConfig(), false, false);
+  UpstreamHttpCodec newUpstreamCodec() {
+    return new UpstreamHttpCodec(decoderConfig());
   }
 
   private HttpDecoderConfig decoderConfig() {

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last handler of an upstream channel (after the TLS handler and {@code HttpClientCodec}): hands
+ * Last handler of an upstream channel (after the TLS handler and {@link UpstreamHttpCodec}): hands
  * serverToProxyResponse objects, read completions and the channel's end to the owning {@link
  * ExchangeRelay}, which runs on the client's event loop. Added by {@link UpstreamConnector}.
  */

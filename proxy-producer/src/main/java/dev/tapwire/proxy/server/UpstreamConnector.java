@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sets up the proxyToServer connection of a flow for {@link ExchangeRelay}: a channel on the
  * client's event loop ({@link ProxyContext#upstreamBootstrap}: AUTO_READ off, {@code
- * proxy.connect.timeout.ms}) with the upstream pipeline {@code [tls] → http (HttpClientCodec) →
- * relay (ServerToProxyHandler)}, then the TCP connect and, for TLS targets, the handshake ({@link
- * UpstreamTls}). Each step is reported to a {@link Listener}; the channel is read only to let the
- * TLS handshake complete.
+ * proxy.connect.timeout.ms}) with the upstream pipeline {@code [tls] → http ({@link
+ * UpstreamHttpCodec}) → relay (ServerToProxyHandler)}, then the TCP connect and, for TLS targets,
+ * the handshake ({@link UpstreamTls}). Each step is reported to a {@link Listener}; the channel is
+ * read only to let the TLS handshake complete.
  */
 final class UpstreamConnector {
 
@@ -61,7 +61,7 @@ final class UpstreamConnector {
               p.addLast(
                   "tls", proxy.upstreamTls.newHandler(ch.alloc(), target.host(), target.port()));
             }
-            p.addLast("http", proxy.newClientCodec());
+            p.addLast("http", proxy.newUpstreamCodec());
             p.addLast("relay", new ServerToProxyHandler(relay));
           }
         };

@@ -1,0 +1,81 @@
+package dev.tapwire.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The HTTP/1.1 codec of an upstream channel: encodes proxyToServerRequest objects like Netty's
+ * {@code HttpClientCodec}, and decodes serverToProxyResponse bytes into {@link HttpResponse} and
+ * {@link io.netty.handler.codec.http.HttpContent} objects for capture, each preceded by a {@link
+ * WireBytes} with the very bytes they were decoded from, for the relay to forward unchanged. So the
+ * client receives the upstream's framing as it was (chunk sizes, chunk extensions, trailers, header
+ * case and order) and the proxy spends no time re-encoding.
+ *
+ * <p>Like {@code HttpClientCodec}, it pairs each response with the method of its request, so that a
+ * response to {@code HEAD} is known to have no body (RFC 9110 §9.3.2). It relies on {@link
+ * io.netty.handler.codec.http.HttpObjectDecoder} adding what it decodes to the output list (Netty
+ * 4.2), which is what lets the bytes of one {@code decode} call go ahead of its objects; {@code
+ * RawResponseRelayTest} fails if that stops being true.
+ */
+final class UpstreamHttpCodec
+    extends CombinedChannelDuplexHandler<UpstreamHttpCodec.TeeDecoder, UpstreamHttpCodec.Encoder> {
+  private final ArrayDeque<HttpMethod> requestMethods = new ArrayDeque<>(2);
+
+  UpstreamHttpCodec(HttpDecoderConfig config) {
+    init(new TeeDecoder(config), new Encoder());
+  }
+
+  /** Records the method of every request head it encodes. */
+  final class Encoder extends HttpRequestEncoder {
+    @Override
+    protected void encodeInitialLine(ByteBuf buf, HttpRequest request) throws Exception {
+      requestMethods.add(request.method());
+      super.encodeInitialLine(buf, request);
+    }
+  }
+
+  /** Decodes responses and adds the consumed bytes ahead of what they decoded to. */
+  final class TeeDecoder extends HttpResponseDecoder {
+    TeeDecoder(HttpDecoderConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+        throws Exception {
+      int start = buffer.readerIndex();
+      int firstOut = out.size();
+      super.decode(ctx, buffer, out);
+      int consumed = buffer.readerIndex() - start;
+      if (consumed > 0) {
+        WireBytes wire = new WireBytes(buffer.retainedSlice(start, consumed));
+        if (firstOut == out.size()) {
+          out.add(wire);
+        } else {
+          out.add(firstOut, wire); // CodecOutputList inserts only before an existing element
+        }
+      }
+    }
+
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+      if (msg instanceof HttpResponse response && response.status().code() >= 200) {
+        HttpMethod method = requestMethods.poll(); // a final response answers the oldest request
+        if (HttpMethod.HEAD.equals(method)) {
+          return true;
+        }
+      }
+      return super.isContentAlwaysEmpty(msg);
+    }
+  }
+}
