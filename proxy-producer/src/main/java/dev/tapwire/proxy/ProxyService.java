@@ -180,6 +180,7 @@ public final class ProxyService implements AutoCloseable {
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.ALLOCATOR, context.allocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyContext.WRITE_WATER_MARK)
             .childHandler(new ClientChannelInitializer(context, reverse));
     var future = bootstrap.bind(address).await();
     if (!future.isSuccess()) {

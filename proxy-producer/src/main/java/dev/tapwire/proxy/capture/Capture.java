@@ -5,10 +5,14 @@ import dev.tapwire.avro.FlowError;
 import dev.tapwire.avro.FlowEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,7 @@ public final class Capture {
   private final FlowIds flowIds;
   private final long sseLingerMillis;
   private final Counter failures;
+  private final Map<SingleThreadEventLoop, LoopHandOff> handOffs = new ConcurrentHashMap<>();
 
   /**
    * @param sink where events go
@@ -61,9 +66,22 @@ public final class Capture {
     this.failures = meters.counter("tapwire.proxy.capture.failures");
   }
 
-  /** Starts recording a new flow with a fresh UUIDv7. */
+  /** Starts recording a new flow with a fresh UUIDv7; its events are handed off at once. */
   public FlowRecorder newFlow() {
-    return new FlowRecorder(this, flowIds.next());
+    return new FlowRecorder(this, flowIds.next(), null);
+  }
+
+  /**
+   * Starts recording a new flow confined to {@code loop}: its events are handed off to the sink at
+   * the end of the loop iteration that published them ({@link FlowEventSink#handOff}), once per
+   * iteration however many flows of that loop published.
+   */
+  public FlowRecorder newFlow(EventExecutor loop) {
+    LoopHandOff handOff =
+        loop instanceof SingleThreadEventLoop eventLoop
+            ? handOffs.computeIfAbsent(eventLoop, LoopHandOff::new)
+            : null;
+    return new FlowRecorder(this, flowIds.next(), handOff);
   }
 
   /**
@@ -112,10 +130,15 @@ public final class Capture {
    * Hands one event to the sink. Returns false (after counting and logging) if the sink refused it;
    * in block mode the caller may then refuse the request.
    */
-  boolean publish(UUID flowId, long seq, Object payload) {
+  boolean publish(UUID flowId, long seq, Object payload, LoopHandOff handOff) {
     FlowEvent event = new FlowEvent(flowId, seq, proxyId, now(), payload);
     try {
       sink.publish(event);
+      if (handOff != null) {
+        handOff.request();
+      } else {
+        handOffNow();
+      }
       return true;
     } catch (CaptureUnavailableException e) {
       failures.increment();
@@ -125,6 +148,40 @@ public final class Capture {
       failures.increment();
       log.error("Capture sink failed for flow {} seq {}", flowId, seq, e);
       return false;
+    }
+  }
+
+  private void handOffNow() {
+    try {
+      sink.handOff();
+    } catch (RuntimeException e) {
+      log.error("Capture sink failed to take the hand-off", e);
+    }
+  }
+
+  /**
+   * The hand-off of one event loop: requested by each publish on that loop, run once at the end of
+   * the iteration ({@link SingleThreadEventLoop#executeAfterEventLoopIteration}). Loop-confined.
+   */
+  final class LoopHandOff implements Runnable {
+    private final SingleThreadEventLoop loop;
+    private boolean scheduled;
+
+    LoopHandOff(SingleThreadEventLoop loop) {
+      this.loop = loop;
+    }
+
+    void request() {
+      if (!scheduled) {
+        scheduled = true;
+        loop.executeAfterEventLoopIteration(this);
+      }
+    }
+
+    @Override
+    public void run() {
+      scheduled = false;
+      handOffNow();
     }
   }
 

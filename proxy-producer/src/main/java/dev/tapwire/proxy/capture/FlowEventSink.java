@@ -21,6 +21,16 @@ public interface FlowEventSink extends AutoCloseable {
   void publish(FlowEvent event);
 
   /**
+   * Ends a burst of {@link #publish} calls, made by the capture at the end of each event-loop
+   * iteration that published. A sink that hands events to its own thread wakes that thread here
+   * instead of on every event: one wake-up (and, on a busy core, one context switch) per burst
+   * rather than per event, and none before the loop has flushed the traffic of that iteration.
+   * Events published without a following hand-off must still be delivered, at the latest after a
+   * short poll interval. Never blocks.
+   */
+  default void handOff() {}
+
+  /**
    * Tells whether capture can be guaranteed right now (the broker is reachable, or the spool has
    * room). Strict mode ({@code block}) refuses new requests with 503 while this is false.
    */

@@ -41,9 +41,12 @@ public final class FlowRecorder {
   private ScheduledFuture<?> linger;
   private final Consumer<BodyPart> emitPart = part -> emit(part);
 
-  FlowRecorder(Capture capture, UUID flowId) {
+  private final Capture.LoopHandOff handOff;
+
+  FlowRecorder(Capture capture, UUID flowId, Capture.LoopHandOff handOff) {
     this.capture = capture;
     this.flowId = flowId;
+    this.handOff = handOff;
   }
 
   /** This flow's id. */
@@ -214,7 +217,7 @@ public final class FlowRecorder {
   }
 
   private void emit(Object payload) {
-    capture.publish(flowId, seq++, payload);
+    capture.publish(flowId, seq++, payload, handOff);
   }
 
   /**

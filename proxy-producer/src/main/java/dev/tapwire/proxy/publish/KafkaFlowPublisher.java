@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -40,14 +41,15 @@ import org.slf4j.LoggerFactory;
  * falling back to a durable on-disk {@link Spool} when Kafka is unavailable or slow.
  *
  * <p>Threads: {@link #publish} (Netty event loops) only offers the event to a bounded queue and
- * never blocks. One publisher thread takes events from the queue and routes them by {@link
- * PublisherMode}: in {@code DIRECT} mode it sends them with the idempotent producer; it switches to
- * {@code SPOOLING} when a send fails, when an event has waited longer than {@code
- * publisher.slow.after.ms} for its acknowledgement, or when the queue grows beyond {@code
- * publisher.queue.spool.threshold}. On that switch every unacknowledged direct send is copied to
- * the spool first and all newer events are appended after it, so the spool is one FIFO and per-flow
- * order holds. A drainer thread publishes from the spool once the direct sends have settled; when
- * the spool is empty the publisher thread switches back to {@code DIRECT}.
+ * never blocks; {@link #handOff}, once per event-loop iteration, wakes the publisher thread if it
+ * waits. That thread takes events from the queue and routes them by {@link PublisherMode}: in
+ * {@code DIRECT} mode it sends them with the idempotent producer; it switches to {@code SPOOLING}
+ * when a send fails, when an event has waited longer than {@code publisher.slow.after.ms} for its
+ * acknowledgement, or when the queue grows beyond {@code publisher.queue.spool.threshold}. On that
+ * switch every unacknowledged direct send is copied to the spool first and all newer events are
+ * appended after it, so the spool is one FIFO and per-flow order holds. A drainer thread publishes
+ * from the spool once the direct sends have settled; when the spool is empty the publisher thread
+ * switches back to {@code DIRECT}.
  *
  * <p>Delivery: when Kafka is merely slow or unreachable, each event reaches Kafka once (a direct
  * send acknowledged after its spool copy was made marks the copy as delivered, also across a
@@ -109,7 +111,8 @@ public final class KafkaFlowPublisher implements FlowEventSink {
    */
   private volatile boolean inSend;
 
-  private Thread publisherThread;
+  private volatile Thread publisherThread;
+  private final AtomicBoolean publisherParked = new AtomicBoolean();
   private Thread drainerThread;
 
   /**
@@ -255,6 +258,21 @@ public final class KafkaFlowPublisher implements FlowEventSink {
   }
 
   /**
+   * Wakes the publisher thread if it waits for events: called once per event-loop iteration that
+   * published, so the event loop wakes it at most once per iteration, after that iteration's
+   * traffic went out. Without it the publisher still polls every {@value #POLL_MILLIS} ms.
+   */
+  @Override
+  public void handOff() {
+    if (publisherParked.compareAndSet(true, false)) {
+      Thread thread = publisherThread;
+      if (thread != null) {
+        LockSupport.unpark(thread);
+      }
+    }
+  }
+
+  /**
    * True when capture can be guaranteed: the publisher runs, its queue has room, and the spool has
    * room for at least one more maximal record (in {@code DIRECT} mode the spool is empty, so this
    * holds whenever Kafka keeps up).
@@ -394,11 +412,12 @@ public final class KafkaFlowPublisher implements FlowEventSink {
           }
           continue;
         }
-        Accepted next = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        Accepted next = queue.poll();
         if (next == null) {
           if (stopping) {
             return;
           }
+          awaitEvents();
           continue;
         }
         queuedBytes.addAndGet(-next.bytes());
@@ -410,6 +429,19 @@ public final class KafkaFlowPublisher implements FlowEventSink {
       fatal = e;
       log.error("Capture publisher thread failed; capture is unavailable", e);
     }
+  }
+
+  /**
+   * Parks the publisher thread until {@link #handOff} or at most {@link #POLL_MILLIS}. The flag is
+   * raised before the queue is checked again, so an event offered after that check always finds it
+   * raised and its hand-off unparks (a permit given before the park makes the park return).
+   */
+  private void awaitEvents() {
+    publisherParked.set(true);
+    if (queue.isEmpty() && !stopping) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+    }
+    publisherParked.set(false);
   }
 
   private void maintain() {
@@ -608,6 +640,10 @@ public final class KafkaFlowPublisher implements FlowEventSink {
     long deadline = clock.millis() + config.closeGraceMillis();
     stopDeadlineMillis = deadline;
     stopping = true;
+    Thread parked = publisherThread;
+    if (parked != null) {
+      LockSupport.unpark(parked); // notices stopping now rather than at its next poll
+    }
     try {
       // Never interrupt the publisher thread: an interrupt closes the spool's FileChannel. It ends
       // once the queue is empty (each send blocks at most max.block.ms) or, with a full spool, at

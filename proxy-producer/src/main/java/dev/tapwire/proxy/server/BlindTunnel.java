@@ -32,7 +32,11 @@ final class BlindTunnel {
       String clientAddress) {
     TunnelRecord record =
         new TunnelRecord(
-            proxy.capture.newFlow(), target, clientAddress, proxy.capture.now(), proxy.metrics);
+            proxy.capture.newFlow(ctx.channel().eventLoop()),
+            target,
+            clientAddress,
+            proxy.capture.now(),
+            proxy.metrics);
     proxy
         .upstreamBootstrap(ctx.channel().eventLoop())
         .handler(

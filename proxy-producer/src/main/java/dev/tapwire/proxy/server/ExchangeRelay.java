@@ -54,8 +54,12 @@ final class ExchangeRelay {
   /** Bytes of a response head the upstream decoder has not accepted yet (usually one buffer). */
   private final ArrayDeque<WireBytes> heldResponseHead = new ArrayDeque<>(1);
 
-  private ChannelFuture lastUpstreamWrite;
-  private boolean upstreamWritePending;
+  /**
+   * The latest request object of the current read batch, not yet written upstream; like {@link
+   * #heldClientWrite}, only it gets a real promise, at {@link #flushUpstream}.
+   */
+  private HttpObject heldUpstreamWrite;
+
   private ChannelFuture lastClientWrite;
 
   /**
@@ -88,7 +92,7 @@ final class ExchangeRelay {
    * writes it to a reusable upstream or queues it until a new one is ready.
    */
   void clientToProxyRequest(HttpRequest request, Target target, CaptureMode mode, String path) {
-    FlowRecorder recorder = proxy.capture.newFlow();
+    FlowRecorder recorder = proxy.capture.newFlow(conn.ctx.channel().eventLoop());
     RequestHead head =
         new RequestHead(
             request.method().name(),
@@ -164,8 +168,11 @@ final class ExchangeRelay {
   }
 
   private void writeUpstream(HttpObject msg) {
-    lastUpstreamWrite = upstream.write(msg);
-    upstreamWritePending = true;
+    HttpObject previous = heldUpstreamWrite;
+    heldUpstreamWrite = msg;
+    if (previous != null) {
+      upstream.write(previous, upstream.voidPromise());
+    }
   }
 
   /**
@@ -173,11 +180,12 @@ final class ExchangeRelay {
    * request body is still coming, the client is read again.
    */
   void flushUpstream() {
-    if (!upstreamWritePending || upstream == null) {
+    HttpObject held = heldUpstreamWrite;
+    if (held == null || upstream == null) {
       return;
     }
-    upstreamWritePending = false;
-    upstream.flush();
+    heldUpstreamWrite = null;
+    ChannelFuture lastUpstreamWrite = upstream.writeAndFlush(held);
     lastUpstreamWrite.addListener(
         (ChannelFutureListener)
             f -> {
@@ -360,6 +368,8 @@ final class ExchangeRelay {
     }
     upstream = null;
     upstreamReady = false;
+    ReferenceCountUtil.release(heldUpstreamWrite);
+    heldUpstreamWrite = null;
     Exchange ex = conn.exchange;
     if (ex == null || ex.finished) {
       return;
@@ -473,7 +483,8 @@ final class ExchangeRelay {
     Channel ch = upstream;
     upstream = null;
     upstreamReady = false;
-    upstreamWritePending = false;
+    ReferenceCountUtil.release(heldUpstreamWrite);
+    heldUpstreamWrite = null;
     releaseHeldResponseHead();
     if (ch != null) {
       ch.close();

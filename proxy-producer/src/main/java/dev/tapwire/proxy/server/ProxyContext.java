@@ -6,6 +6,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -93,6 +94,15 @@ public final class ProxyContext {
   }
 
   /**
+   * Outbound bytes at which a proxy channel reports itself unwritable. The relay does not use
+   * writability (it reads again when a write completes, so at most one read batch is in flight per
+   * direction); Netty's default of 64 KiB made every 100 KB request body flip writability twice,
+   * each time an event through the pipeline.
+   */
+  public static final WriteBufferWaterMark WRITE_WATER_MARK =
+      new WriteBufferWaterMark(1024 * 1024, 2 * 1024 * 1024);
+
+  /**
    * A bootstrap for an upstream channel on the client's event loop (so both channels of a flow
    * share one thread): NIO, AUTO_READ off, the engine's buffers, the configured connect timeout.
    */
@@ -102,6 +112,8 @@ public final class ProxyContext {
         .channel(NioSocketChannel.class)
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOCATOR, allocator)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
   }
 

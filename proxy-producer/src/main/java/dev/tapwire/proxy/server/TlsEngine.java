@@ -1,7 +1,7 @@
 package dev.tapwire.proxy.server;
 
-import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Locale;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * engine costs less proxy CPU per decrypted request; see the module README.
  */
 public enum TlsEngine {
-  OPENSSL(SslProvider.OPENSSL, new AdaptiveByteBufAllocator(true)),
-  JDK(SslProvider.JDK, new AdaptiveByteBufAllocator(false));
+  OPENSSL(SslProvider.OPENSSL, new PooledByteBufAllocator(true)),
+  JDK(SslProvider.JDK, new PooledByteBufAllocator(false));
 
   /** Accepted values of {@code proxy.tls.engine}. */
   public static final String AUTO = "auto";

@@ -31,12 +31,28 @@ public final class ProxyBenchServer {
             .serializer();
     java.util.concurrent.BlockingQueue<FlowEvent> queue =
         new java.util.concurrent.ArrayBlockingQueue<>(100_000);
+    // the same wake-up protocol as KafkaFlowPublisher: publish() only queues, handOff() (once per
+    // event-loop iteration) unparks the thread if it waits, else it polls every 10 ms
+    java.util.concurrent.atomic.AtomicBoolean parked =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Thread publisher =
         new Thread(
             () -> {
               try {
                 while (true) {
-                  bytes.addAndGet(serializer.serialize("tapwire.flows", queue.take()).length);
+                  FlowEvent next = queue.poll();
+                  if (next == null) {
+                    parked.set(true);
+                    if (queue.isEmpty()) {
+                      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                    }
+                    parked.set(false);
+                    if (Thread.interrupted()) {
+                      throw new InterruptedException();
+                    }
+                    continue;
+                  }
+                  bytes.addAndGet(serializer.serialize("tapwire.flows", next).length);
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -60,6 +76,13 @@ public final class ProxyBenchServer {
             }
             if (!queue.offer(event)) {
               throw new IllegalStateException("bench publisher queue full");
+            }
+          }
+
+          @Override
+          public void handOff() {
+            if (parked.compareAndSet(true, false)) {
+              java.util.concurrent.locks.LockSupport.unpark(publisher);
             }
           }
 
