@@ -6,6 +6,7 @@ import dev.tapwire.avro.FlowEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,7 +38,7 @@ public final class Capture {
   private final FlowIds flowIds;
   private final long sseLingerMillis;
   private final Counter failures;
-  private final Map<SingleThreadEventLoop, LoopHandOff> handOffs = new ConcurrentHashMap<>();
+  private final Map<SingleThreadIoEventLoop, LoopHandOff> handOffs = new ConcurrentHashMap<>();
 
   /**
    * @param sink where events go
@@ -72,14 +73,16 @@ public final class Capture {
   }
 
   /**
-   * Starts recording a new flow confined to {@code loop}: its events are handed off to the sink at
-   * the end of the loop iteration that published them ({@link FlowEventSink#handOff}), once per
-   * iteration however many flows of that loop published.
+   * Starts recording a new flow confined to {@code loop}: if it is an I/O event loop, its events
+   * are handed off to the sink at the end of the loop iteration that published them ({@link
+   * FlowEventSink#handOff}), once per iteration however many flows of that loop published; on any
+   * other executor, at once.
    */
   public FlowRecorder newFlow(EventExecutor loop) {
+    // only an I/O loop's run() ends each iteration with the tasks of executeAfterEventLoopIteration
     LoopHandOff handOff =
-        loop instanceof SingleThreadEventLoop eventLoop
-            ? handOffs.computeIfAbsent(eventLoop, LoopHandOff::new)
+        loop instanceof SingleThreadIoEventLoop ioLoop
+            ? handOffs.computeIfAbsent(ioLoop, LoopHandOff::new)
             : null;
     return new FlowRecorder(this, flowIds.next(), handOff);
   }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -19,32 +18,20 @@ import java.util.List;
  * byte for byte as the upstream sent them. The encoder only writes the proxy's own responses
  * ({@link ErrorResponses}), which always close the connection.
  *
- * <p>Two things {@code HttpServerCodec} does are kept, because relayed responses no longer pass its
- * encoder: a request with both {@code Transfer-Encoding: chunked} and {@code Content-Length} (a
- * request smuggling pattern, RFC 9112 §6.3) has its {@code Content-Length} removed by the decoder
- * and the connection is closed after the response ({@link #takeCloseAfterResponse}); and the
- * proxy's own response to a {@code HEAD} request has no body.
+ * <p>As with {@code HttpServerCodec}, the proxy's own response to a {@code HEAD} request has no
+ * body. (A request with both {@code Transfer-Encoding} and {@code Content-Length}, a smuggling
+ * pattern, RFC 9112 §6.3, never gets this far: Netty 4.2's decoder rejects it, and the proxy
+ * answers 400.)
  */
 final class ClientHttpCodec
     extends CombinedChannelDuplexHandler<ClientHttpCodec.Decoder, ClientHttpCodec.Encoder> {
-  private boolean closeAfterResponse;
   private boolean lastRequestWasHead;
 
   ClientHttpCodec(HttpDecoderConfig config) {
     init(new Decoder(config), new Encoder());
   }
 
-  /**
-   * Whether the request head decoded last had both {@code Transfer-Encoding: chunked} and {@code
-   * Content-Length}, so its connection must close after the response; clears the flag.
-   */
-  boolean takeCloseAfterResponse() {
-    boolean close = closeAfterResponse;
-    closeAfterResponse = false;
-    return close;
-  }
-
-  /** Decodes requests; notes HEAD requests and smuggling-shaped framing. */
+  /** Decodes requests; notes whether the latest one is a HEAD request. */
   final class Decoder extends HttpRequestDecoder {
     Decoder(HttpDecoderConfig config) {
       super(config);
@@ -60,12 +47,6 @@ final class ClientHttpCodec
           lastRequestWasHead = HttpMethod.HEAD.equals(request.method());
         }
       }
-    }
-
-    @Override
-    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-      super.handleTransferEncodingChunkedWithContentLength(message);
-      closeAfterResponse = true;
     }
   }
 

@@ -20,9 +20,6 @@ final class Exchange {
   boolean responseComplete;
   boolean informational;
 
-  /** The request's framing was smuggling-shaped (see {@link ClientHttpCodec}): no keep-alive. */
-  boolean closeAfterResponse;
-
   boolean finished;
 
   Exchange(FlowRecorder recorder, HttpRequest request, Target target, long startNanos) {

@@ -108,8 +108,6 @@ final class ExchangeRelay {
             mode == CaptureMode.MITM ? conn.clientTls : null);
     recorder.requestHead(head, request.headers());
     conn.exchange = new Exchange(recorder, request, target, System.nanoTime());
-    ClientHttpCodec codec = conn.ctx.pipeline().get(ClientHttpCodec.class);
-    conn.exchange.closeAfterResponse = codec != null && codec.takeCloseAfterResponse();
     proxy.metrics.flowStarted();
     proxy.metrics.activeFlows().incrementAndGet();
     request.setUri(path);
@@ -436,7 +434,6 @@ final class ExchangeRelay {
     }
     boolean keepAlive =
         ex.requestComplete
-            && !ex.closeAfterResponse
             && HttpUtil.isKeepAlive(ex.request)
             && HttpUtil.isKeepAlive(response)
             && hasDelimitedBody(ex);
