@@ -33,6 +33,12 @@ final class BodyDigest {
     bytes += n;
   }
 
+  /** Feeds {@code length} bytes of {@code data} from {@code offset}. */
+  void update(byte[] data, int offset, int length) {
+    digest.update(data, offset, length);
+    bytes += length;
+  }
+
   long bytes() {
     return bytes;
   }

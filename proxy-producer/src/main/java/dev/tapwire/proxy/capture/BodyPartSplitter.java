@@ -8,7 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * Copies a body into {@link BodyPart}s of at most {@code maxPartBytes} (DESIGN.md invariant 7: no
- * record over 1 MiB), each carrying its byte offset within the body. Not thread-safe.
+ * record over 1 MiB), each carrying its byte offset within the body, and feeds the copied bytes to
+ * the body's digest. Each byte is copied once: with a known body length the part array has its
+ * final size from the start and is handed to the part without a copy. Not thread-safe.
  */
 final class BodyPartSplitter {
   private final Direction direction;
@@ -17,25 +19,35 @@ final class BodyPartSplitter {
   private int filled;
   private long offset;
   private int parts;
+  private long expectedRemaining = -1;
 
   BodyPartSplitter(Direction direction, int maxPartBytes) {
     this.direction = direction;
     this.maxPartBytes = maxPartBytes;
   }
 
-  /** Copies the readable bytes of {@code buf} (without consuming them), emitting full parts. */
-  void append(ByteBuf buf, Consumer<BodyPart> emit) {
+  /**
+   * The body's length from its {@code Content-Length}, or -1 if unknown (chunked, close-delimited):
+   * parts are then sized for it instead of grown.
+   */
+  void expectBytes(long bodyBytes) {
+    expectedRemaining = bodyBytes;
+  }
+
+  /**
+   * Copies the readable bytes of {@code buf} (without consuming them) and feeds them to {@code
+   * digest}, emitting full parts.
+   */
+  void append(ByteBuf buf, BodyDigest digest, Consumer<BodyPart> emit) {
     int index = buf.readerIndex();
     int left = buf.readableBytes();
     while (left > 0) {
       int n = Math.min(left, maxPartBytes - filled);
       if (filled + n > part.length) {
-        // grow on demand: most bodies (count_tokens, telemetry) are far smaller than a part
-        part =
-            java.util.Arrays.copyOf(
-                part, Math.min(maxPartBytes, Math.max(filled + n, part.length * 2)));
+        part = java.util.Arrays.copyOf(part, nextPartCapacity(filled + n));
       }
       buf.getBytes(index, part, filled, n);
+      digest.update(part, filled, n);
       filled += n;
       index += n;
       left -= n;
@@ -43,6 +55,15 @@ final class BodyPartSplitter {
         flush(emit);
       }
     }
+  }
+
+  private int nextPartCapacity(int needed) {
+    if (expectedRemaining >= needed) {
+      // the rest of a body of known length, up to a part: no further growth
+      return (int) Math.min(maxPartBytes, expectedRemaining);
+    }
+    // grow on demand: most bodies (count_tokens, telemetry) are far smaller than a part
+    return Math.min(maxPartBytes, Math.max(needed, part.length * 2));
   }
 
   /** Emits the last, partly filled part, if any. */
@@ -59,6 +80,9 @@ final class BodyPartSplitter {
     }
     emit.accept(new BodyPart(direction, offset, ByteBuffer.wrap(data)));
     offset += filled;
+    if (expectedRemaining >= 0) {
+      expectedRemaining = Math.max(0, expectedRemaining - filled);
+    }
     filled = 0;
     parts++;
   }

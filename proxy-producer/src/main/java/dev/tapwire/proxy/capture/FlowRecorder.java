@@ -66,7 +66,18 @@ public final class FlowRecorder {
 
   /** The request head; headers are redacted here. */
   public void requestHead(RequestHead head, Iterable<java.util.Map.Entry<String, String>> headers) {
+    requestHead(head, headers, -1);
+  }
+
+  /**
+   * The request head; headers are redacted here.
+   *
+   * @param contentLength the body's {@code Content-Length} in bytes, or -1 if it has none
+   */
+  public void requestHead(
+      RequestHead head, Iterable<java.util.Map.Entry<String, String>> headers, long contentLength) {
     head.setHeaders(capture.redactor().redactAll(headers));
+    requestParts.expectBytes(contentLength);
     emit(head);
   }
 
@@ -75,8 +86,7 @@ public final class FlowRecorder {
     if (ended) {
       return;
     }
-    requestDigest.update(content);
-    requestParts.append(content, emitPart);
+    requestParts.append(content, requestDigest, emitPart);
   }
 
   /** The request body is complete. */
@@ -88,6 +98,8 @@ public final class FlowRecorder {
 
   /**
    * The response head; chooses SSE chunking when {@code contentType} is {@code text/event-stream}.
+   *
+   * @param contentLength the body's {@code Content-Length} in bytes, or -1 if it has none
    */
   public void responseHead(
       int status,
@@ -95,7 +107,8 @@ public final class FlowRecorder {
       String httpVersion,
       Iterable<java.util.Map.Entry<String, String>> headers,
       long firstByteMicros,
-      String contentType) {
+      String contentType,
+      long contentLength) {
     if (ended) {
       return;
     }
@@ -106,6 +119,7 @@ public final class FlowRecorder {
       responseParts = null;
     } else {
       responseParts = new BodyPartSplitter(Direction.RESPONSE, Capture.MAX_PART_BYTES);
+      responseParts.expectBytes(contentLength);
       sse = null;
     }
     emit(new ResponseHead(status, reason, httpVersion, redacted, firstByteMicros));
@@ -120,9 +134,8 @@ public final class FlowRecorder {
     if (ended) {
       return;
     }
-    responseDigest.update(content);
     if (sse != null) {
-      sse.append(content, capture.now());
+      sse.append(content, capture.now(), responseDigest);
       if (sse.completeBytes() >= Capture.SSE_FLUSH_BYTES) {
         flushSse();
       } else if (sse.hasCompleteFrames() && linger == null) {
@@ -136,7 +149,9 @@ public final class FlowRecorder {
                 TimeUnit.MILLISECONDS);
       }
     } else if (responseParts != null) {
-      responseParts.append(content, emitPart);
+      responseParts.append(content, responseDigest, emitPart);
+    } else {
+      responseDigest.update(content);
     }
   }
 

@@ -41,11 +41,15 @@ final class SseChunker {
     this.maxPendingBytes = maxPendingBytes;
   }
 
-  /** Appends the readable bytes of {@code buf} (not consumed) that arrived at {@code arrival}. */
-  void append(ByteBuf buf, Instant arrival) {
+  /**
+   * Appends the readable bytes of {@code buf} (not consumed) that arrived at {@code arrival}, and
+   * feeds them to {@code digest}.
+   */
+  void append(ByteBuf buf, Instant arrival, BodyDigest digest) {
     int n = buf.readableBytes();
     ensureCapacity(length + n);
     buf.getBytes(buf.readerIndex(), pending, length, n);
+    digest.update(pending, length, n);
     int end = length + n;
     if (n > 0) {
       sawAnyByte = true;

@@ -106,7 +106,7 @@ final class ExchangeRelay {
             mode,
             conn.connectionId,
             mode == CaptureMode.MITM ? conn.clientTls : null);
-    recorder.requestHead(head, request.headers());
+    recorder.requestHead(head, request.headers(), HttpUtil.getContentLength(request, -1L));
     conn.exchange = new Exchange(recorder, request, target, System.nanoTime());
     proxy.metrics.flowStarted();
     proxy.metrics.activeFlows().incrementAndGet();
@@ -306,7 +306,8 @@ final class ExchangeRelay {
             response.protocolVersion().text(),
             response.headers(),
             ex.firstByteMicros,
-            response.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            response.headers().get(HttpHeaderNames.CONTENT_TYPE),
+            HttpUtil.getContentLength(response, -1L));
       }
     }
     if (msg instanceof HttpContent content) {

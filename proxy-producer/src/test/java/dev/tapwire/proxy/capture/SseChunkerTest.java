@@ -16,10 +16,13 @@ import org.junit.jupiter.api.Test;
 class SseChunkerTest {
   static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
 
+  /** Feeds the pieces one by one; also checks that the digest saw exactly the bytes fed. */
   static List<SseChunk> feed(SseChunker chunker, String... pieces) {
     List<SseChunk> chunks = new ArrayList<>();
+    BodyDigest digest = new BodyDigest();
     for (int i = 0; i < pieces.length; i++) {
-      chunker.append(Unpooled.copiedBuffer(pieces[i], StandardCharsets.UTF_8), T0.plusMillis(i));
+      chunker.append(
+          Unpooled.copiedBuffer(pieces[i], StandardCharsets.UTF_8), T0.plusMillis(i), digest);
       SseChunk c = chunker.drainComplete();
       if (c != null) {
         chunks.add(c);
@@ -29,6 +32,10 @@ class SseChunkerTest {
     if (last != null) {
       chunks.add(last);
     }
+    BodyDigest expected = new BodyDigest();
+    expected.update(Unpooled.copiedBuffer(String.join("", pieces), StandardCharsets.UTF_8));
+    assertThat(digest.sha256Hex()).isEqualTo(expected.sha256Hex());
+    assertThat(digest.bytes()).isEqualTo(expected.bytes());
     return chunks;
   }
 
