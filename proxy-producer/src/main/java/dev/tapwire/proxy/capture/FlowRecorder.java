@@ -13,6 +13,8 @@ import dev.tapwire.avro.Tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,12 @@ import java.util.function.Consumer;
  * <p>SSE chunks: complete frames are published when {@link Capture#SSE_FLUSH_BYTES} are pending,
  * after the linger (scheduled on the event loop, so the client never waits for it) and at the end
  * of the stream.
+ *
+ * <p>Body slices are recorded after they are relayed: {@link #requestBody}, {@link
+ * #requestComplete} and {@link #responseBody} only keep a retained slice, and the digest, the copy
+ * and the SSE framing run at {@link #recordDeferred}, which the relay calls once it has flushed the
+ * read batch (and every other method of this class runs first). So a request body reaches the
+ * upstream, and an SSE event the client, before the proxy spends time on their capture.
  */
 public final class FlowRecorder {
   private final Capture capture;
@@ -42,6 +50,16 @@ public final class FlowRecorder {
   private final Consumer<BodyPart> emitPart = part -> emit(part);
 
   private final Capture.LoopHandOff handOff;
+
+  /**
+   * A body slice (retained) not recorded yet, with its arrival time for SSE frames; or the end of
+   * the request body (data null).
+   */
+  private record Deferred(ByteBuf data, boolean request, Instant arrival) {}
+
+  private static final Deferred REQUEST_COMPLETE = new Deferred(null, true, null);
+  private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+  private EventExecutor loop;
 
   FlowRecorder(Capture capture, UUID flowId, Capture.LoopHandOff handOff) {
     this.capture = capture;
@@ -64,11 +82,6 @@ public final class FlowRecorder {
     return ended;
   }
 
-  /** The request head; headers are redacted here. */
-  public void requestHead(RequestHead head, Iterable<java.util.Map.Entry<String, String>> headers) {
-    requestHead(head, headers, -1);
-  }
-
   /**
    * The request head; headers are redacted here.
    *
@@ -81,18 +94,20 @@ public final class FlowRecorder {
     emit(head);
   }
 
-  /** A slice of the request body (after transfer decoding); the buffer is not consumed. */
+  /**
+   * A slice of the request body (after transfer decoding); the buffer is not consumed, a retained
+   * slice of it is recorded at {@link #recordDeferred}.
+   */
   public void requestBody(ByteBuf content) {
-    if (ended) {
-      return;
+    if (!ended) {
+      deferred.add(new Deferred(content.retainedSlice(), true, null));
     }
-    requestParts.append(content, requestDigest, emitPart);
   }
 
-  /** The request body is complete. */
+  /** The request body is complete (recorded at {@link #recordDeferred}). */
   public void requestComplete() {
     if (!ended) {
-      requestParts.flush(emitPart);
+      deferred.add(REQUEST_COMPLETE);
     }
   }
 
@@ -109,6 +124,7 @@ public final class FlowRecorder {
       long firstByteMicros,
       String contentType,
       long contentLength) {
+    recordDeferred();
     if (ended) {
       return;
     }
@@ -126,16 +142,45 @@ public final class FlowRecorder {
   }
 
   /**
-   * A slice of the response body (after transfer decoding); the buffer is not consumed.
+   * A slice of the response body (after transfer decoding); the buffer is not consumed, a retained
+   * slice of it is recorded at {@link #recordDeferred}.
    *
    * @param loop the flow's event loop, where the SSE linger flush is scheduled
    */
   public void responseBody(ByteBuf content, EventExecutor loop) {
-    if (ended) {
-      return;
+    if (!ended) {
+      this.loop = loop;
+      deferred.add(
+          new Deferred(content.retainedSlice(), false, sse != null ? capture.now() : null));
     }
+  }
+
+  /**
+   * Records the body slices kept since the last call, in order: digests, body parts, SSE frames.
+   * Call it after relaying them; every other method of this class calls it first.
+   */
+  public void recordDeferred() {
+    Deferred next;
+    while ((next = deferred.poll()) != null) {
+      if (next == REQUEST_COMPLETE) {
+        requestParts.flush(emitPart);
+        continue;
+      }
+      try {
+        if (next.request()) {
+          requestParts.append(next.data(), requestDigest, emitPart);
+        } else {
+          recordResponseBody(next.data(), next.arrival());
+        }
+      } finally {
+        next.data().release();
+      }
+    }
+  }
+
+  private void recordResponseBody(ByteBuf content, Instant arrival) {
     if (sse != null) {
-      sse.append(content, capture.now(), responseDigest);
+      sse.append(content, arrival, responseDigest);
       if (sse.completeBytes() >= Capture.SSE_FLUSH_BYTES) {
         flushSse();
       } else if (sse.hasCompleteFrames() && linger == null) {
@@ -158,6 +203,7 @@ public final class FlowRecorder {
   /** A {@link dev.tapwire.avro.FlowError} within this flow (before its {@link #end}). */
   public void error(
       ErrorKind kind, String message, String clientAddress, String target, Integer status) {
+    recordDeferred();
     if (!ended) {
       emit(Capture.flowError(kind, message, clientAddress, target, status));
     }
@@ -178,6 +224,7 @@ public final class FlowRecorder {
    * @param timings connect / TLS / first-byte micros (nullable) and total micros
    */
   public void end(Termination termination, String detail, Timings timings) {
+    recordDeferred();
     if (ended) {
       return;
     }
@@ -222,6 +269,7 @@ public final class FlowRecorder {
   }
 
   private void flushSse() {
+    recordDeferred();
     if (ended || sse == null) {
       return;
     }

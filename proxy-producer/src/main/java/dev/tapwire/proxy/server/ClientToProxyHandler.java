@@ -135,6 +135,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     relay.flushUpstream();
+    relay.recordCapture();
   }
 
   @Override
@@ -233,6 +234,7 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
       conn.ctx.read();
     } else {
       relay.flushUpstream();
+      relay.recordCapture();
     }
   }
 

@@ -340,12 +340,31 @@ final class ExchangeRelay {
 
   /**
    * The end of a read batch from {@code from}: flush to the client and read the upstream again when
-   * that write completed.
+   * that write completed; then record what was relayed.
    */
   void upstreamReadComplete(Channel from) {
     if (from != upstream) {
       return;
     }
+    try {
+      flushClientAndReadAgain(from);
+    } finally {
+      recordCapture();
+    }
+  }
+
+  /**
+   * Records the body slices the current flow relayed since the last call ({@link
+   * FlowRecorder#recordDeferred}): called after each flush, so capture never delays the relay.
+   */
+  void recordCapture() {
+    Exchange ex = conn.exchange;
+    if (ex != null) {
+      ex.recorder.recordDeferred();
+    }
+  }
+
+  private void flushClientAndReadAgain(Channel from) {
     if (heldClientWrite != null) {
       flushClient();
       lastClientWrite.addListener(

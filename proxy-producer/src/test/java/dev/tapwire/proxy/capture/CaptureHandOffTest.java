@@ -12,9 +12,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +83,9 @@ class CaptureHandOffTest {
               assertThat(sink.handOffs).isEmpty(); // not before the iteration ends
             })
         .sync();
-    loop.submit(() -> {}).sync(); // a later iteration: the hand-off has run by then
+    // the hand-off runs after the tasks of that iteration
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !sink.handOffs.isEmpty());
+    loop.submit(() -> {}).sync();
     assertThat(sink.events).hasSize(4);
     assertThat(sink.handOffs).containsExactly(4);
   }
