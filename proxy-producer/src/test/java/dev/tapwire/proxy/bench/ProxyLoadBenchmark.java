@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Args (optional): requests at c=1, c=16, c=64 (default 300 1000 2000).
  */
 public final class ProxyLoadBenchmark {
-  static final int BODY_BYTES = 100 * 1000;
+  /** Request body size, bytes (100 KB; {@code -Dtapwire.bench.bodyBytes} for experiments). */
+  static final int BODY_BYTES = Integer.getInteger("tapwire.bench.bodyBytes", 100 * 1000);
+
   static final int SSE_EVENTS = 200;
 
   private ProxyLoadBenchmark() {}
@@ -120,9 +122,13 @@ public final class ProxyLoadBenchmark {
         // connection (CONNECT + both TLS handshakes) opened, and the JIT done. On one core the
         // proxy's C2 compiler shares the CPU with the event loop, so a fixed short warm-up leaves
         // the crypto path in C1 code (no AES-CTR/GHASH intrinsics) during the measurement.
-        warmUp("direct", direct, viaName, body, proxy.pid());
-        warmUp("blind tunnel", tunnel, viaIp, body, proxy.pid());
-        warmUp("MITM + capture", mitm, viaName, body, proxy.pid());
+        // then at concurrency 1: one request at a time takes other paths (a read per SSE event),
+        // which C2 had not compiled yet and compiled on the pinned core during the c=1 measurement
+        for (int c : new int[] {64, 1}) {
+          warmUp("direct", direct, viaName, body, c, proxy.pid());
+          warmUp("blind tunnel", tunnel, viaIp, body, c, proxy.pid());
+          warmUp("MITM + capture", mitm, viaName, body, c, proxy.pid());
+        }
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < concurrency.length; i++) {
           results.add(
@@ -145,21 +151,24 @@ public final class ProxyLoadBenchmark {
   }
 
   /**
-   * Runs rounds of {@value #WARMUP_ROUND_REQUESTS} requests at concurrency 64 until two consecutive
-   * rounds agree within 5 % on requests/s and on proxy CPU per request and the JIT compiler used at
-   * most {@link #JIT_QUIET_SHARE} of the proxy's CPU (at least 3, at most {@value
-   * #WARMUP_MAX_ROUNDS} rounds), printing each round to stderr.
+   * Runs rounds of {@value #WARMUP_ROUND_REQUESTS} requests (a third of that at concurrency 1) at
+   * {@code concurrency} until two consecutive rounds agree within 5 % on requests/s and on proxy
+   * CPU per request and the JIT compiler used at most {@link #JIT_QUIET_SHARE} of the proxy's CPU
+   * (at least 3, at most {@value #WARMUP_MAX_ROUNDS} rounds), printing each round to stderr.
    */
-  static void warmUp(String mode, HttpClient client, URI uri, byte[] body, long proxyPid)
+  static void warmUp(
+      String mode, HttpClient client, URI uri, byte[] body, int concurrency, long proxyPid)
       throws Exception {
     Result previous = null;
     for (int round = 1; round <= WARMUP_MAX_ROUNDS; round++) {
-      Result r = run(client, uri, body, 64, WARMUP_ROUND_REQUESTS, proxyPid);
+      int requests = concurrency == 1 ? WARMUP_ROUND_REQUESTS / 3 : WARMUP_ROUND_REQUESTS;
+      Result r = run(client, uri, body, concurrency, requests, proxyPid);
       double cpuPerRequestMs = r.cpuSeconds / r.requests * 1000;
       System.err.printf(
           Locale.ROOT,
-          "warm-up %s round %d: %.0f req/s, proxy CPU %.2f ms/req, of which JIT compiler %.2f%n",
+          "warm-up %s c=%d round %d: %.0f req/s, proxy CPU %.2f ms/req, of which JIT compiler %.2f%n",
           mode,
+          concurrency,
           round,
           r.rps(),
           cpuPerRequestMs,
