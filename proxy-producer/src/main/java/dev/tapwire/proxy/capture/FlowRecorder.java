@@ -142,16 +142,16 @@ public final class FlowRecorder {
   }
 
   /**
-   * A slice of the response body (after transfer decoding); the buffer is not consumed, a retained
-   * slice of it is recorded at {@link #recordDeferred}.
+   * A slice of the response body (after transfer decoding), recorded at {@link #recordDeferred}.
+   * The buffer itself is retained, not sliced (the relay forwards the wire bytes, not this buffer):
+   * the caller must not change its reader or writer index afterwards.
    *
    * @param loop the flow's event loop, where the SSE linger flush is scheduled
    */
   public void responseBody(ByteBuf content, EventExecutor loop) {
     if (!ended) {
       this.loop = loop;
-      deferred.add(
-          new Deferred(content.retainedSlice(), false, sse != null ? capture.now() : null));
+      deferred.add(new Deferred(content.retain(), false, sse != null ? capture.now() : null));
     }
   }
 
