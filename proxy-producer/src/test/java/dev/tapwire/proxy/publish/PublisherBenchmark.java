@@ -105,6 +105,7 @@ public final class PublisherBenchmark {
       publisher.start();
       // warm-up
       sample.forEach(publisher::publish);
+      publisher.handOff();
       waitPublished(meters, sample.size());
       long refused = 0;
       long t0 = System.nanoTime();
@@ -113,6 +114,7 @@ public final class PublisherBenchmark {
         while (true) {
           try {
             publisher.publish(e);
+            publisher.handOff(); // as the capture does for events published off an event loop
             break;
           } catch (CaptureUnavailableException full) {
             refused++;
