@@ -25,7 +25,7 @@ import java.util.List;
  * response to {@code HEAD} is known to have no body (RFC 9110 §9.3.2). It relies on {@link
  * io.netty.handler.codec.http.HttpObjectDecoder} adding what it decodes to the output list (Netty
  * 4.2), which is what lets the bytes of one {@code decode} call go ahead of its objects; {@code
- * RawResponseRelayTest} fails if that stops being true.
+ * UpstreamHttpCodecTest} fails if that stops being true.
  */
 final class UpstreamHttpCodec
     extends CombinedChannelDuplexHandler<UpstreamHttpCodec.TeeDecoder, UpstreamHttpCodec.Encoder> {
