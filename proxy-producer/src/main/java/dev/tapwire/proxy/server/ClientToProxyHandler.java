@@ -135,7 +135,6 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     relay.flushUpstream();
-    relay.recordCapture();
   }
 
   @Override
@@ -234,7 +233,6 @@ final class ClientToProxyHandler extends ChannelInboundHandlerAdapter {
       conn.ctx.read();
     } else {
       relay.flushUpstream();
-      relay.recordCapture();
     }
   }
 

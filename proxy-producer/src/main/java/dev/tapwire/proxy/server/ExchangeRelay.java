@@ -205,9 +205,17 @@ final class ExchangeRelay {
 
   /**
    * Flushes what was written upstream since the last flush; when the batch's last write completes
-   * and the request body is still coming, the client is read again.
+   * and the request body is still coming, the client is read again. Then records what was relayed.
    */
   void flushUpstream() {
+    try {
+      flushUpstreamWrites();
+    } finally {
+      recordCapture();
+    }
+  }
+
+  private void flushUpstreamWrites() {
     if (upstream == null) {
       return;
     }
@@ -391,7 +399,7 @@ final class ExchangeRelay {
    * Records the body slices the current flow relayed since the last call ({@link
    * FlowRecorder#recordDeferred}): called after each flush, so capture never delays the relay.
    */
-  void recordCapture() {
+  private void recordCapture() {
     Exchange ex = conn.exchange;
     if (ex != null) {
       ex.recorder.recordDeferred();
@@ -420,10 +428,7 @@ final class ExchangeRelay {
     }
     upstream = null;
     upstreamReady = false;
-    ReferenceCountUtil.release(heldUpstreamWrite);
-    heldUpstreamWrite = null;
-    batchUpstreamWrite = null;
-    unflushedUpstreamBytes = 0;
+    dropUpstreamWrites();
     Exchange ex = conn.exchange;
     if (ex == null || ex.finished) {
       return;
@@ -536,10 +541,7 @@ final class ExchangeRelay {
     Channel ch = upstream;
     upstream = null;
     upstreamReady = false;
-    ReferenceCountUtil.release(heldUpstreamWrite);
-    heldUpstreamWrite = null;
-    batchUpstreamWrite = null;
-    unflushedUpstreamBytes = 0;
+    dropUpstreamWrites();
     releaseHeldResponseHead();
     if (ch != null) {
       ch.close();
@@ -553,6 +555,14 @@ final class ExchangeRelay {
     Object held = heldClientWrite;
     heldClientWrite = null;
     ReferenceCountUtil.release(held);
+  }
+
+  /** Forgets the upstream writes of the current batch; the held one can no longer go out. */
+  private void dropUpstreamWrites() {
+    ReferenceCountUtil.release(heldUpstreamWrite);
+    heldUpstreamWrite = null;
+    batchUpstreamWrite = null;
+    unflushedUpstreamBytes = 0;
   }
 
   private void releaseHeldResponseHead() {
