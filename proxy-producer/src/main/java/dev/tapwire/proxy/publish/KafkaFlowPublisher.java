@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -111,8 +110,8 @@ public final class KafkaFlowPublisher implements FlowEventSink {
    */
   private volatile boolean inSend;
 
-  private volatile Thread publisherThread;
-  private final AtomicBoolean publisherParked = new AtomicBoolean();
+  private Thread publisherThread;
+  private final ConsumerWakeUp publisherWakeUp = new ConsumerWakeUp();
   private Thread drainerThread;
 
   /**
@@ -264,12 +263,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
    */
   @Override
   public void handOff() {
-    if (publisherParked.compareAndSet(true, false)) {
-      Thread thread = publisherThread;
-      if (thread != null) {
-        LockSupport.unpark(thread);
-      }
-    }
+    publisherWakeUp.signal();
   }
 
   /**
@@ -417,7 +411,8 @@ public final class KafkaFlowPublisher implements FlowEventSink {
           if (stopping) {
             return;
           }
-          awaitEvents();
+          publisherWakeUp.await(
+              () -> !queue.isEmpty() || stopping, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
           continue;
         }
         queuedBytes.addAndGet(-next.bytes());
@@ -429,19 +424,6 @@ public final class KafkaFlowPublisher implements FlowEventSink {
       fatal = e;
       log.error("Capture publisher thread failed; capture is unavailable", e);
     }
-  }
-
-  /**
-   * Parks the publisher thread until {@link #handOff} or at most {@link #POLL_MILLIS}. The flag is
-   * raised before the queue is checked again, so an event offered after that check always finds it
-   * raised and its hand-off unparks (a permit given before the park makes the park return).
-   */
-  private void awaitEvents() {
-    publisherParked.set(true);
-    if (queue.isEmpty() && !stopping) {
-      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
-    }
-    publisherParked.set(false);
   }
 
   private void maintain() {
@@ -640,10 +622,7 @@ public final class KafkaFlowPublisher implements FlowEventSink {
     long deadline = clock.millis() + config.closeGraceMillis();
     stopDeadlineMillis = deadline;
     stopping = true;
-    Thread parked = publisherThread;
-    if (parked != null) {
-      LockSupport.unpark(parked); // notices stopping now rather than at its next poll
-    }
+    publisherWakeUp.wake(); // the publisher notices stopping now rather than at its next poll
     try {
       // Never interrupt the publisher thread: an interrupt closes the spool's FileChannel. It ends
       // once the queue is empty (each send blocks at most max.block.ms) or, with a full spool, at

@@ -31,31 +31,20 @@ public final class ProxyBenchServer {
             .serializer();
     java.util.concurrent.BlockingQueue<FlowEvent> queue =
         new java.util.concurrent.ArrayBlockingQueue<>(100_000);
-    // the same wake-up protocol as KafkaFlowPublisher: publish() only queues, handOff() (once per
-    // event-loop iteration) unparks the thread if it waits, else it polls every 10 ms
-    java.util.concurrent.atomic.AtomicBoolean parked =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    // KafkaFlowPublisher's wake-up: publish() only queues, handOff() (once per event-loop
+    // iteration) unparks the thread if it waits, else it polls every 10 ms
+    dev.tapwire.proxy.publish.ConsumerWakeUp wakeUp =
+        new dev.tapwire.proxy.publish.ConsumerWakeUp();
     Thread publisher =
         new Thread(
             () -> {
-              try {
-                while (true) {
-                  FlowEvent next = queue.poll();
-                  if (next == null) {
-                    parked.set(true);
-                    if (queue.isEmpty()) {
-                      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-                    }
-                    parked.set(false);
-                    if (Thread.interrupted()) {
-                      throw new InterruptedException();
-                    }
-                    continue;
-                  }
-                  bytes.addAndGet(serializer.serialize("tapwire.flows", next).length);
+              while (!Thread.currentThread().isInterrupted()) {
+                FlowEvent next = queue.poll();
+                if (next == null) {
+                  wakeUp.await(() -> !queue.isEmpty(), 10_000_000L);
+                  continue;
                 }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                bytes.addAndGet(serializer.serialize("tapwire.flows", next).length);
               }
             },
             "bench-publisher");
@@ -81,9 +70,7 @@ public final class ProxyBenchServer {
 
           @Override
           public void handOff() {
-            if (parked.compareAndSet(true, false)) {
-              java.util.concurrent.locks.LockSupport.unpark(publisher);
-            }
+            wakeUp.signal();
           }
 
           @Override
