@@ -8,7 +8,6 @@ import dev.tapwire.testkit.KafkaExtension;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,21 +29,9 @@ class StreamProcessorServiceCloseTest {
 
   @Test
   void shouldLeaveTheConsumerGroupOnCleanClose(KafkaEnvironment env) throws Exception {
-    String input = env.uniqueName("flows-raw");
-    String output = env.uniqueName("calls");
-    String dlq = env.uniqueName("flows-dlq");
-    env.createTopic(input, 1);
-    env.createTopic(output, 1);
-    env.createTopic(dlq, 1);
-    String applicationId = env.uniqueName("processor");
-    Map<String, String> settings = new HashMap<>();
-    settings.put(ProcessorConfig.APPLICATION_ID, applicationId);
-    settings.put(ProcessorConfig.INPUT_TOPIC, input);
-    settings.put(ProcessorConfig.OUTPUT_TOPIC, output);
-    settings.put(ProcessorConfig.DLQ_TOPIC, dlq);
-    settings.put(ProcessorConfig.STATE_DIR, dir.resolve("state").toString());
-    settings.put("kafka.bootstrap.servers", env.bootstrapServers());
-    settings.put("kafka.schema.registry.url", env.schemaRegistryUrl());
+    ProcessorTestSetup setup = ProcessorTestSetup.create(env, dir, 1);
+    String applicationId = setup.applicationId();
+    Map<String, String> settings = setup.settings();
     // a member that does not leave stays in the group this long after close
     settings.put("kafka.session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
 

@@ -8,6 +8,7 @@ import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.avro.Outcome;
 import dev.tapwire.avro.Termination;
 import dev.tapwire.processor.ProcessorConfig;
+import dev.tapwire.processor.ProcessorTestSetup;
 import dev.tapwire.processor.StreamProcessorMain;
 import dev.tapwire.processor.StreamProcessorService;
 import dev.tapwire.serde.AvroSerdes;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,20 +49,10 @@ class ExactlyOnceAcrossCrashTest {
   @Test
   void shouldFindEveryCallExactlyOnceAfterTheProcessorIsKilledMidRun(KafkaEnvironment env)
       throws Exception {
-    String input = env.uniqueName("flows-raw");
-    String output = env.uniqueName("calls");
-    String dlq = env.uniqueName("flows-dlq");
-    env.createTopic(input, 3);
-    env.createTopic(output, 3);
-    env.createTopic(dlq, 1);
-    Map<String, String> settings = new HashMap<>();
-    settings.put(ProcessorConfig.APPLICATION_ID, env.uniqueName("processor"));
-    settings.put(ProcessorConfig.INPUT_TOPIC, input);
-    settings.put(ProcessorConfig.OUTPUT_TOPIC, output);
-    settings.put(ProcessorConfig.DLQ_TOPIC, dlq);
-    settings.put(ProcessorConfig.STATE_DIR, dir.resolve("state").toString());
-    settings.put("kafka.bootstrap.servers", env.bootstrapServers());
-    settings.put("kafka.schema.registry.url", env.schemaRegistryUrl());
+    ProcessorTestSetup setup = ProcessorTestSetup.create(env, dir, 3);
+    String input = setup.input();
+    String output = setup.output();
+    Map<String, String> settings = setup.settings();
     // the killed member leaves the group when its session expires: keep that short for the test
     settings.put("kafka.session.timeout.ms", "10000");
 
