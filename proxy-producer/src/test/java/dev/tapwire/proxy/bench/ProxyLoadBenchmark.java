@@ -52,7 +52,9 @@ public final class ProxyLoadBenchmark {
       double seconds,
       long[] ttfeNanos,
       double cpuSeconds,
-      double jitCpuSeconds) {
+      double jitCpuSeconds,
+      long readCalls,
+      long writeCalls) {
     double rps() {
       return requests / seconds;
     }
@@ -210,7 +212,15 @@ public final class ProxyLoadBenchmark {
 
   static Result named(String mode, Result r) {
     return new Result(
-        mode, r.concurrency, r.requests, r.seconds, r.ttfeNanos, r.cpuSeconds, r.jitCpuSeconds);
+        mode,
+        r.concurrency,
+        r.requests,
+        r.seconds,
+        r.ttfeNanos,
+        r.cpuSeconds,
+        r.jitCpuSeconds,
+        r.readCalls,
+        r.writeCalls);
   }
 
   static HttpClient client(Integer proxyPort, X509Certificate trust) {
@@ -244,6 +254,7 @@ public final class ProxyLoadBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     double cpuBefore = cpuSeconds(proxyPid);
     double jitBefore = jitCpuSeconds(proxyPid);
+    long[] ioBefore = ioCalls(proxyPid);
     long start = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < concurrency; t++) {
@@ -263,8 +274,18 @@ public final class ProxyLoadBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpu = cpuSeconds(proxyPid) - cpuBefore;
     double jit = jitCpuSeconds(proxyPid) - jitBefore;
+    long[] ioAfter = ioCalls(proxyPid);
     pool.shutdown();
-    return new Result("", concurrency, requests, seconds, ttfe, cpu, jit);
+    return new Result(
+        "",
+        concurrency,
+        requests,
+        seconds,
+        ttfe,
+        cpu,
+        jit,
+        ioAfter[0] - ioBefore[0],
+        ioAfter[1] - ioBefore[1]);
   }
 
   /** Sends one streaming request; returns nanoseconds until the first complete SSE event. */
@@ -334,6 +355,22 @@ public final class ProxyLoadBenchmark {
     return ticks / 100.0;
   }
 
+  /**
+   * Read and write system calls made so far by {@code pid} ({@code syscr} and {@code syscw} of
+   * /proc/pid/io: every thread, sockets and files alike).
+   */
+  static long[] ioCalls(long pid) throws Exception {
+    long[] calls = new long[2];
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+      if (line.startsWith("syscr:")) {
+        calls[0] = Long.parseLong(line.substring(6).trim());
+      } else if (line.startsWith("syscw:")) {
+        calls[1] = Long.parseLong(line.substring(6).trim());
+      }
+    }
+    return calls;
+  }
+
   static long peakRssKb(long pid) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith("VmHWM:")) {
@@ -346,8 +383,8 @@ public final class ProxyLoadBenchmark {
   static void print(List<Result> results, long peakRssKb) {
     System.out.println();
     System.out.println(
-        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req | of which JIT compiler |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req | of which JIT compiler | proxy reads / writes per req |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       Result direct =
           results.stream()
@@ -356,7 +393,7 @@ public final class ProxyLoadBenchmark {
               .orElseThrow();
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s |%n",
+          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
           r.mode,
           r.concurrency,
           r.requests,
@@ -371,7 +408,14 @@ public final class ProxyLoadBenchmark {
               : String.format(Locale.ROOT, "%.2f", r.cpuSeconds / r.requests * 1000),
           r.mode.equals("direct")
               ? "–"
-              : String.format(Locale.ROOT, "%.2f", r.jitCpuSeconds / r.requests * 1000));
+              : String.format(Locale.ROOT, "%.2f", r.jitCpuSeconds / r.requests * 1000),
+          r.mode.equals("direct")
+              ? "–"
+              : String.format(
+                  Locale.ROOT,
+                  "%.0f / %.0f",
+                  (double) r.readCalls / r.requests,
+                  (double) r.writeCalls / r.requests));
     }
     System.out.println();
     for (int c : new int[] {1, 16, 64}) {
