@@ -6,10 +6,12 @@ import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -55,7 +57,17 @@ final class UpstreamHttpCodec
         throws Exception {
       int start = buffer.readerIndex();
       int firstOut = out.size();
-      super.decode(ctx, buffer, out);
+      // decode as far as this buffer goes within one message, so that a read batch of SSE events
+      // (a chunk each) is one WireBytes and one client write instead of two per event
+      while (buffer.isReadable()) {
+        int before = buffer.readerIndex();
+        int outBefore = out.size();
+        super.decode(ctx, buffer, out);
+        if ((buffer.readerIndex() == before && out.size() == outBefore)
+            || endsMessage(out, outBefore)) {
+          break;
+        }
+      }
       int consumed = buffer.readerIndex() - start;
       if (consumed > 0) {
         WireBytes wire = new WireBytes(buffer.retainedSlice(start, consumed));
@@ -65,6 +77,23 @@ final class UpstreamHttpCodec
           out.add(firstOut, wire); // CodecOutputList inserts only before an existing element
         }
       }
+    }
+
+    /**
+     * Whether the objects decoded from {@code from} on end a message or the decoding: the bytes of
+     * the next message must not go out ahead of the relay's handling of this one's end (a complete
+     * response hands the connection back; a failed one resets it).
+     */
+    private static boolean endsMessage(List<Object> out, int from) {
+      for (int i = from; i < out.size(); i++) {
+        Object o = out.get(i);
+        if (o instanceof LastHttpContent
+            || !(o instanceof HttpObject http)
+            || http.decoderResult().isFailure()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

@@ -85,6 +85,34 @@ class UpstreamHttpCodecTest {
   }
 
   @Test
+  void shouldHandOverTheChunksOfOneReadAsOneWireBytesAheadOfThemAll() {
+    EmbeddedChannel ch = new EmbeddedChannel(new UpstreamHttpCodec(new HttpDecoderConfig()));
+    writeRequest(ch, HttpMethod.POST);
+    int headEnd = CHUNKED_SSE.indexOf("\r\n\r\n") + 4;
+    ch.writeInbound(
+        Unpooled.copiedBuffer(CHUNKED_SSE.substring(0, headEnd), StandardCharsets.ISO_8859_1));
+    ch.writeInbound(
+        Unpooled.copiedBuffer(CHUNKED_SSE.substring(headEnd), StandardCharsets.ISO_8859_1));
+    List<Object> kinds = new ArrayList<>();
+    Object msg;
+    while ((msg = ch.readInbound()) != null) {
+      kinds.add(msg instanceof WireBytes w ? w.content().readableBytes() : msg.getClass());
+      ReferenceCountUtil.release(msg);
+    }
+    // a read with the head, then a read with two SSE chunks and the trailers: each read is one
+    // WireBytes, ahead of everything decoded from it
+    assertThat(kinds.get(0)).isEqualTo(headEnd);
+    assertThat(kinds.get(2)).isEqualTo(CHUNKED_SSE.length() - headEnd);
+    assertThat(kinds.stream().filter(Integer.class::isInstance)).hasSize(2);
+    assertThat(kinds).hasSize(6);
+    assertThat((Class<?>) kinds.get(1)).isAssignableTo(HttpResponse.class);
+    assertThat((Class<?>) kinds.get(3)).isAssignableTo(HttpContent.class);
+    assertThat((Class<?>) kinds.get(4)).isAssignableTo(HttpContent.class);
+    assertThat((Class<?>) kinds.get(5)).isAssignableTo(LastHttpContent.class);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void shouldKnowThatTheResponseToHeadHasNoBodyDespiteContentLength() {
     EmbeddedChannel ch = new EmbeddedChannel(new UpstreamHttpCodec(new HttpDecoderConfig()));
     writeRequest(ch, HttpMethod.HEAD);
