@@ -13,7 +13,9 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
@@ -198,9 +200,48 @@ public class AvroSerializer<T> implements Serializer<T> {
   private DatumWriter<Object> writerFor(Object data, Schema schema) {
     if (data instanceof SpecificRecordBase specific) {
       return specificWriters.computeIfAbsent(
-          schema, s -> new SpecificDatumWriter<>(s, specific.getSpecificData()));
+          schema, s -> new SpecificWriter(s, specific.getSpecificData()));
     }
-    return genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GENERIC_DATA));
+    return genericWriters.computeIfAbsent(schema, s -> new GenericWriter(s, GENERIC_DATA));
+  }
+
+  /**
+   * Writes an Avro {@code bytes} value: a heap buffer's array range goes to the encoder as it is.
+   * Avro 1.12's {@code BufferedBinaryEncoder.writeFixed(ByteBuffer)} first makes the buffer
+   * read-only, which hides its array, and the base {@code Encoder} then copies every byte into a
+   * new array before writing it: one extra allocation and copy of each body part.
+   */
+  static void writeBytes(Object datum, Encoder out) throws IOException {
+    ByteBuffer bytes = (ByteBuffer) datum;
+    if (bytes.hasArray()) {
+      out.writeBytes(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+    } else {
+      out.writeBytes(bytes);
+    }
+  }
+
+  /** A {@link SpecificDatumWriter} that writes {@code bytes} through {@link #writeBytes}. */
+  private static final class SpecificWriter extends SpecificDatumWriter<Object> {
+    SpecificWriter(Schema schema, SpecificData data) {
+      super(schema, data);
+    }
+
+    @Override
+    protected void writeBytes(Object datum, Encoder out) throws IOException {
+      AvroSerializer.writeBytes(datum, out);
+    }
+  }
+
+  /** A {@link GenericDatumWriter} that writes {@code bytes} through {@link #writeBytes}. */
+  private static final class GenericWriter extends GenericDatumWriter<Object> {
+    GenericWriter(Schema schema, GenericData data) {
+      super(schema, data);
+    }
+
+    @Override
+    protected void writeBytes(Object datum, Encoder out) throws IOException {
+      AvroSerializer.writeBytes(datum, out);
+    }
   }
 
   /** The Avro schema of a datum the serializer accepts. */

@@ -3,6 +3,7 @@ package dev.tapwire.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tapwire.avro.BodyPart;
 import dev.tapwire.avro.CallRecord;
 import dev.tapwire.avro.DeadLetter;
 import dev.tapwire.avro.FlowEvent;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -61,6 +63,27 @@ class AvroSerdeRoundTripTest {
 
     SpecificRecordBase back = serde.deserializer().deserialize("topic-" + name, bytes);
     assertThat(back).isInstanceOf(record.getClass()).isEqualTo(record);
+  }
+
+  @Test
+  void shouldWriteOnlyTheRemainingBytesOfABodyBufferAndLeaveTheBufferAsItWas() throws IOException {
+    byte[] around = "xxxx{\"model\":\"claude-sonnet-4-5\"}yyyy".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer window = ByteBuffer.wrap(around, 4, around.length - 8).slice();
+    ByteBuffer positioned = ByteBuffer.wrap(around, 4, around.length - 8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(around.length - 8).put(window.duplicate()).flip();
+    ByteBuffer readOnly = window.asReadOnlyBuffer();
+    BodyPart expected = SampleRecords.bodyPart();
+    expected.setData(ByteBuffer.wrap(Arrays.copyOfRange(around, 4, around.length - 4)));
+    byte[] reference = plainAvro(SampleRecords.flowEvent(1, expected));
+    for (ByteBuffer data : List.of(window, positioned, direct, readOnly)) {
+      BodyPart part = SampleRecords.bodyPart();
+      part.setData(data);
+      FlowEvent event = SampleRecords.flowEvent(1, part);
+      int position = data.position();
+      byte[] bytes = specificSerde(event).serializer().serialize("parts", event);
+      assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).as("%s", data).isEqualTo(reference);
+      assertThat(data.position()).as("position of %s", data).isEqualTo(position);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
