@@ -59,6 +59,13 @@ public final class FlowRecorder {
 
   private static final Deferred REQUEST_COMPLETE = new Deferred(null, true, null);
   private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+
+  /**
+   * Arrival time of the response slices kept since the last {@link #recordDeferred}: they come from
+   * one read batch of the upstream (the relay records after each), so one clock reading serves all.
+   */
+  private Instant batchArrival;
+
   private EventExecutor loop;
 
   FlowRecorder(Capture capture, UUID flowId, Capture.LoopHandOff handOff) {
@@ -144,14 +151,19 @@ public final class FlowRecorder {
   /**
    * A slice of the response body (after transfer decoding), recorded at {@link #recordDeferred}.
    * The buffer itself is retained, not sliced (the relay forwards the wire bytes, not this buffer):
-   * the caller must not change its reader or writer index afterwards.
+   * the caller must not change its reader or writer index afterwards. SSE frames completed by the
+   * slices of one read batch (those given between two {@link #recordDeferred} calls) get the time
+   * of the first of them as their arrival time.
    *
    * @param loop the flow's event loop, where the SSE linger flush is scheduled
    */
   public void responseBody(ByteBuf content, EventExecutor loop) {
     if (!ended) {
       this.loop = loop;
-      deferred.add(new Deferred(content.retain(), false, sse != null ? capture.now() : null));
+      if (sse != null && batchArrival == null) {
+        batchArrival = capture.now(); // the read this slice came in; its frames arrived then
+      }
+      deferred.add(new Deferred(content.retain(), false, batchArrival));
     }
   }
 
@@ -160,6 +172,7 @@ public final class FlowRecorder {
    * Call it after relaying them; every other method of this class calls it first.
    */
   public void recordDeferred() {
+    batchArrival = null;
     Deferred next;
     while ((next = deferred.poll()) != null) {
       if (next == REQUEST_COMPLETE) {
