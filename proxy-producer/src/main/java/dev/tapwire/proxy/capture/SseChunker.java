@@ -25,7 +25,11 @@ final class SseChunker {
   private byte[] pending = new byte[8192];
   private int length;
   private int completeLength;
-  private final List<SseFrame> frames = new ArrayList<>();
+  private List<SseFrame> frames = new ArrayList<>(INITIAL_FRAMES);
+
+  /** Frames a chunk's list is first sized for (a streamed reply is often a few hundred). */
+  private static final int INITIAL_FRAMES = 64;
+
   private long offset;
   private int chunks;
   // line parser state
@@ -154,12 +158,13 @@ final class SseChunker {
 
   private SseChunk take() {
     byte[] data = Arrays.copyOf(pending, completeLength);
-    SseChunk chunk = new SseChunk(offset, ByteBuffer.wrap(data), new ArrayList<>(frames));
+    List<SseFrame> taken = frames; // handed to the chunk; the next chunk gets a new list
+    frames = new ArrayList<>(INITIAL_FRAMES);
+    SseChunk chunk = new SseChunk(offset, ByteBuffer.wrap(data), taken);
     offset += completeLength;
     System.arraycopy(pending, completeLength, pending, 0, length - completeLength);
     length -= completeLength;
     completeLength = 0;
-    frames.clear();
     chunks++;
     return chunk;
   }
