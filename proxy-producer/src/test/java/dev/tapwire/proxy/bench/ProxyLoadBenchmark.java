@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through the proxy's blind tunnel and through its MITM path, at concurrency 1, 16 and 64.
  *
  * <p>The proxy runs as a separate JVM pinned to CPU 0 ({@code taskset -c 0}); its CPU time
- * (utime+stime from /proc) and peak RSS (VmHWM) are read from /proc. The driver and the upstream
- * share the other core. Prints a Markdown table.
+ * (utime+stime from /proc), read and write system calls ({@code /proc/<pid>/io}) and peak RSS
+ * (VmHWM) are read from /proc. The driver and the upstream run in this JVM, not pinned: they share
+ * both cores, the proxy's included, so the proxy's CPU is taken from theirs. Prints a Markdown
+ * table.
  *
  * <p>Args (optional): requests at c=1, c=16, c=64 (default 300 1000 2000).
  */
