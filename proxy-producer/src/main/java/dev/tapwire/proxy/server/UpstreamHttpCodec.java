@@ -63,9 +63,8 @@ final class UpstreamHttpCodec
         int before = buffer.readerIndex();
         int outBefore = out.size();
         super.decode(ctx, buffer, out);
-        if ((buffer.readerIndex() == before && out.size() == outBefore)
-            || endsMessage(out, outBefore)) {
-          break;
+        if (buffer.readerIndex() == before || endsMessage(out, outBefore)) {
+          break; // needs more bytes (or consumed none: callDecode decides), or a message ended
         }
       }
       int consumed = buffer.readerIndex() - start;
