@@ -2,37 +2,15 @@ package dev.tapwire.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tapwire.testkit.MutableClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReplayProgressTest {
-
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-11-15T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private static RecordedFlow flow(boolean complete) {
     return new RecordedFlow(
@@ -45,18 +23,18 @@ class ReplayProgressTest {
 
   @Test
   void shouldPrintPlainLinesAtMostOncePerIntervalWhenNotATerminal() {
-    ManualClock clock = new ManualClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-15T10:00:00Z"));
     StringWriter out = new StringWriter();
     ReplayProgress progress =
         new ReplayProgress(new PrintWriter(out), false, clock, Duration.ofSeconds(2));
 
     progress.scanned(100);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     progress.copied(flow(true));
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     progress.scanned(100);
     progress.skipped();
-    clock.now = clock.now.plusSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     progress.copied(flow(false));
     ReplaySummary summary = progress.finish();
 
@@ -74,14 +52,14 @@ class ReplayProgressTest {
 
   @Test
   void shouldShowABarAndPercentageWhenTheSourceKnowsItsSizeAndEndAtHundredPercent() {
-    ManualClock clock = new ManualClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-15T10:00:00Z"));
     StringWriter out = new StringWriter();
     ReplayProgress progress = new ReplayProgress(new PrintWriter(out), true, clock, Duration.ZERO);
 
     progress.expect(400);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     progress.scanned(100);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     progress.scanned(200);
     progress.finish();
 
@@ -93,11 +71,11 @@ class ReplayProgressTest {
 
   @Test
   void shouldRewriteOneLineOnATerminalAndEndItWithANewline() {
-    ManualClock clock = new ManualClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-15T10:00:00Z"));
     StringWriter out = new StringWriter();
     ReplayProgress progress = new ReplayProgress(new PrintWriter(out), true, clock, Duration.ZERO);
 
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     progress.scanned(10);
     progress.copied(flow(true));
     progress.finish();

@@ -12,6 +12,7 @@ import dev.tapwire.sink.parquet.DataFileName;
 import dev.tapwire.sink.parquet.FaultInjector;
 import dev.tapwire.testkit.KafkaEnvironment;
 import dev.tapwire.testkit.KafkaExtension;
+import dev.tapwire.testkit.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;

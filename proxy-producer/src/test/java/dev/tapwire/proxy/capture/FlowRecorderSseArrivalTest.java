@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tapwire.avro.SseChunk;
 import dev.tapwire.avro.SseFrame;
 import dev.tapwire.avro.Termination;
+import dev.tapwire.testkit.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultEventLoop;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,27 +24,7 @@ import org.junit.jupiter.api.Test;
  * one.
  */
 class FlowRecorderSseArrivalTest {
-  /** A clock the test moves. */
-  static final class SteppedClock extends Clock {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final SteppedClock clock = new SteppedClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
   private final CaptureHandOffTest.CountingSink sink = new CaptureHandOffTest.CountingSink();
   private final DefaultEventLoop loop = new DefaultEventLoop();
 
@@ -70,13 +48,13 @@ class FlowRecorderSseArrivalTest {
     FlowRecorder recorder = capture.newFlow();
     recorder.responseHead(
         200, "OK", "HTTP/1.1", Map.<String, String>of().entrySet(), 0, "text/event-stream", -1);
-    Instant firstRead = clock.now;
+    Instant firstRead = clock.instant();
     recorder.responseBody(slice("data: a\n\n"), loop);
-    clock.now = firstRead.plusMillis(3); // a later slice decoded from the same read
+    clock.set(firstRead.plusMillis(3)); // a later slice decoded from the same read
     recorder.responseBody(slice("data: b\n\n"), loop);
     recorder.recordDeferred();
     Instant secondRead = firstRead.plusMillis(7);
-    clock.now = secondRead;
+    clock.set(secondRead);
     recorder.responseBody(slice("data: c\n\n"), loop);
     recorder.recordDeferred();
     recorder.end(Termination.COMPLETE, null, new FlowRecorder.Timings(null, null, null, 1));

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tapwire.proxy.capture.CaptureUnavailableException;
+import dev.tapwire.testkit.MutableClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -258,7 +258,7 @@ class SpoolTest {
       assertThat(spool.oldestAppendTimeMillis()).isEmpty();
       long t0 = clock.millis();
       spool.append(payload(0));
-      clock.advanceMillis(1500);
+      clock.advance(Duration.ofMillis(1500));
       spool.append(payload(1));
       assertThat(spool.oldestAppendTimeMillis()).hasValue(t0);
       List<SpoolRecord> first = spool.read(1, 1 << 20);
@@ -275,34 +275,6 @@ class SpoolTest {
       spool.append(payload(1));
       spool.read(1, 1 << 20);
       assertThatThrownBy(() -> spool.commit(2)).isInstanceOf(IllegalArgumentException.class);
-    }
-  }
-
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advanceMillis(long millis) {
-      now = now.plusMillis(millis);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.tapwire.sink.bench;
 
 import dev.tapwire.avro.CallRecord;
-import dev.tapwire.sink.MutableClock;
 import dev.tapwire.sink.TestCalls;
 import dev.tapwire.sink.parquet.CallsDataset;
 import dev.tapwire.sink.parquet.DatasetDirectory;
@@ -11,6 +10,7 @@ import dev.tapwire.sink.parquet.ParquetFileSettings;
 import dev.tapwire.sink.parquet.ParquetRecordWriterProvider;
 import dev.tapwire.sink.parquet.PartitionFileWriter;
 import dev.tapwire.sink.parquet.RotationPolicy;
+import dev.tapwire.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

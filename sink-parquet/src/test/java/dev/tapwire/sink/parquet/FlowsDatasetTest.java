@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tapwire.avro.FlowEvent;
 import dev.tapwire.sink.DuckDb;
-import dev.tapwire.sink.MutableClock;
 import dev.tapwire.sink.TestFlows;
+import dev.tapwire.testkit.MutableClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

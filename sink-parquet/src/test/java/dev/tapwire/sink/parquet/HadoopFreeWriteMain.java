@@ -1,8 +1,8 @@
 package dev.tapwire.sink.parquet;
 
 import dev.tapwire.avro.CallRecord;
-import dev.tapwire.sink.MutableClock;
 import dev.tapwire.sink.TestCalls;
+import dev.tapwire.testkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tapwire.avro.CallRecord;
 import dev.tapwire.sink.DuckDb;
-import dev.tapwire.sink.MutableClock;
 import dev.tapwire.sink.TestCalls;
+import dev.tapwire.testkit.MutableClock;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
