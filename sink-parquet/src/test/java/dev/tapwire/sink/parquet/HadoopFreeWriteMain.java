@@ -2,10 +2,11 @@ package dev.tapwire.sink.parquet;
 
 import dev.tapwire.avro.CallRecord;
 import dev.tapwire.sink.TestCalls;
-import dev.tapwire.testkit.MutableClock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -27,7 +28,7 @@ public final class HadoopFreeWriteMain {
             ParquetRecordWriterProvider.forDataset(dataset, ParquetFileSettings.DEFAULT),
             new DatasetDirectory(Path.of(args[0]), dataset.name(), ".parquet"),
             new RotationPolicy(10, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)),
-            new MutableClock(Instant.EPOCH),
+            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), // runtime classpath only: no testkit
             FaultInjector.NONE);
     for (int i = 0; i < 3; i++) {
       CallRecord call = TestCalls.call(i, Instant.parse("2026-11-21T10:00:00Z"));
