@@ -55,13 +55,10 @@ final class ExchangeRelay {
   private final ArrayDeque<WireBytes> heldResponseHead = new ArrayDeque<>(1);
 
   /**
-   * The latest request object of the current read batch, not yet written upstream; like {@link
-   * #heldClientWrite}, only it gets a real promise, at {@link #flushUpstream}.
+   * The request objects of the current read batch to the upstream; the batch's promise is taken at
+   * {@link #flushUpstream}.
    */
-  private HttpObject heldUpstreamWrite;
-
-  /** The last upstream write of the current read batch that has a promise, or null. */
-  private ChannelFuture batchUpstreamWrite;
+  private final BatchedWrites upstreamWrites = new BatchedWrites();
 
   /** Request body bytes written upstream since the last flush. */
   private int unflushedUpstreamBytes;
@@ -73,14 +70,11 @@ final class ExchangeRelay {
    */
   static final int EARLY_FLUSH_BYTES = 32 * 1024;
 
-  private ChannelFuture lastClientWrite;
-
   /**
-   * The latest response object of the current read batch, not yet written: every earlier object of
-   * the batch is written with the void promise and only this one with a real promise, at the flush
-   * (one promise per batch instead of one per object and per encoded buffer).
+   * The response objects of the current read batch to the client; {@code last()} is the promise of
+   * the latest flushed batch (kept: a closing response closes after it).
    */
-  private Object heldClientWrite;
+  private final BatchedWrites clientWrites = new BatchedWrites();
 
   /**
    * @param client the handler that reads the next request once a keep-alive response is complete
@@ -179,11 +173,7 @@ final class ExchangeRelay {
   }
 
   private void writeUpstream(HttpObject msg) {
-    HttpObject previous = heldUpstreamWrite;
-    heldUpstreamWrite = msg;
-    if (previous != null) {
-      upstream.write(previous, upstream.voidPromise());
-    }
+    upstreamWrites.add(upstream, msg);
     if (msg instanceof HttpContent content) {
       unflushedUpstreamBytes += content.content().readableBytes();
       if (unflushedUpstreamBytes >= EARLY_FLUSH_BYTES) {
@@ -195,11 +185,7 @@ final class ExchangeRelay {
   }
 
   private void writeHeldUpstreamWrite() {
-    HttpObject held = heldUpstreamWrite;
-    if (held != null) {
-      heldUpstreamWrite = null;
-      batchUpstreamWrite = upstream.write(held);
-    }
+    upstreamWrites.writeHeld(upstream);
     unflushedUpstreamBytes = 0;
   }
 
@@ -220,11 +206,10 @@ final class ExchangeRelay {
       return;
     }
     writeHeldUpstreamWrite();
-    ChannelFuture lastUpstreamWrite = batchUpstreamWrite;
+    ChannelFuture lastUpstreamWrite = upstreamWrites.takeLast();
     if (lastUpstreamWrite == null) {
       return;
     }
-    batchUpstreamWrite = null;
     upstream.flush();
     lastUpstreamWrite.addListener(
         (ChannelFutureListener)
@@ -407,15 +392,17 @@ final class ExchangeRelay {
   }
 
   private void flushClientAndReadAgain(Channel from) {
-    if (heldClientWrite != null) {
+    if (clientWrites.hasHeld()) {
       flushClient();
-      lastClientWrite.addListener(
-          (ChannelFutureListener)
-              f -> {
-                if (f.isSuccess() && from.isActive() && from == upstream) {
-                  from.read();
-                }
-              });
+      clientWrites
+          .last()
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (f.isSuccess() && from.isActive() && from == upstream) {
+                      from.read();
+                    }
+                  });
     } else if (from.isActive()) {
       from.read();
     }
@@ -452,18 +439,14 @@ final class ExchangeRelay {
   }
 
   private void writeClient(Object msg) {
-    Object previous = heldClientWrite;
-    heldClientWrite = msg;
-    if (previous != null) {
-      conn.ctx.write(previous, conn.ctx.voidPromise());
-    }
+    clientWrites.add(conn.ctx, msg);
   }
 
   /**
-   * Writes the held response object with a promise ({@code lastClientWrite}, complete once all of
-   * the batch is written) and flushes the client. A failed write of an earlier object of the batch
-   * (void promise) reaches {@link ClientToProxyHandler#exceptionCaught}, which ends the flow as
-   * client-aborted and closes the connection.
+   * Writes the held response object with a promise ({@code clientWrites.last()}, complete once all
+   * of the batch is written) and flushes the client. A failed write of an earlier object of the
+   * batch (void promise) reaches {@link ClientToProxyHandler#exceptionCaught}, which ends the flow
+   * as client-aborted and closes the connection.
    */
   void flushClient() {
     writeHeldClientWrite();
@@ -472,11 +455,7 @@ final class ExchangeRelay {
 
   /** Writes the held response object (if any) without flushing, so later writes keep the order. */
   void writeHeldClientWrite() {
-    Object held = heldClientWrite;
-    if (held != null) {
-      heldClientWrite = null;
-      lastClientWrite = conn.ctx.write(held);
-    }
+    clientWrites.writeHeld(conn.ctx);
   }
 
   private void responseComplete(Exchange ex) {
@@ -509,7 +488,7 @@ final class ExchangeRelay {
     } else {
       conn.state = ConnectionState.DISCONNECTED;
       flushClient();
-      lastClientWrite.addListener(ChannelFutureListener.CLOSE);
+      clientWrites.last().addListener(ChannelFutureListener.CLOSE);
       closeUpstream();
     }
   }
@@ -552,16 +531,13 @@ final class ExchangeRelay {
    * The client connection is gone: releases the held response object, which can no longer go out.
    */
   void releaseHeldClientWrite() {
-    Object held = heldClientWrite;
-    heldClientWrite = null;
-    ReferenceCountUtil.release(held);
+    clientWrites.releaseHeld();
   }
 
   /** Forgets the upstream writes of the current batch; the held one can no longer go out. */
   private void dropUpstreamWrites() {
-    ReferenceCountUtil.release(heldUpstreamWrite);
-    heldUpstreamWrite = null;
-    batchUpstreamWrite = null;
+    upstreamWrites.releaseHeld();
+    upstreamWrites.takeLast();
     unflushedUpstreamBytes = 0;
   }
 
