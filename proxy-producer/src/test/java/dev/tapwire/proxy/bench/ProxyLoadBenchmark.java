@@ -34,8 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The proxy runs as a separate JVM pinned to CPU 0 ({@code taskset -c 0}); its CPU time
  * (utime+stime from /proc), read and write system calls ({@code /proc/<pid>/io}) and peak RSS
  * (VmHWM) are read from /proc. The driver and the upstream run in this JVM, not pinned: they share
- * both cores, the proxy's included, so the proxy's CPU is taken from theirs. Prints a Markdown
- * table.
+ * both cores, the proxy's included, so the proxy's CPU is taken from theirs. With {@code
+ * -Dtapwire.bench.placement=true} it also reports, at concurrency 1, the share of the driver's and
+ * upstream's CPU time spent on the proxy's core ({@link CorePlacement}). Prints a Markdown table;
+ * progress (warm-up rounds, each measurement) goes to stderr.
+ *
+ * <p>{@code -Dtapwire.bench.soakSeconds=N} runs the MITM path for N seconds before the measurement,
+ * for a profiler ({@link #soak}).
  *
  * <p>Args (optional): requests at c=1, c=16, c=64 (default 300 1000 2000).
  */
@@ -44,6 +49,16 @@ public final class ProxyLoadBenchmark {
   static final int BODY_BYTES = Integer.getInteger("tapwire.bench.bodyBytes", 100 * 1000);
 
   static final int SSE_EVENTS = 200;
+
+  /**
+   * {@code -Dtapwire.bench.placement=true}: measure where the driver's threads ran at concurrency 1
+   * ({@link CorePlacement}). Off by default: reading /proc for every thread every {@value
+   * CorePlacement#INTERVAL_MS} ms cost the direct path a quarter of its requests/s in one run.
+   */
+  static final boolean PLACEMENT = Boolean.getBoolean("tapwire.bench.placement");
+
+  /** The CPU the proxy is pinned to. */
+  static final int PROXY_CPU = 0;
 
   private ProxyLoadBenchmark() {}
 
@@ -56,7 +71,8 @@ public final class ProxyLoadBenchmark {
       double cpuSeconds,
       double jitCpuSeconds,
       long readCalls,
-      long writeCalls) {
+      long writeCalls,
+      double driverOnProxyCore) {
     double rps() {
       return requests / seconds;
     }
@@ -83,7 +99,7 @@ public final class ProxyLoadBenchmark {
           new ProcessBuilder(
                   "taskset",
                   "-c",
-                  "0",
+                  String.valueOf(PROXY_CPU),
                   java,
                   "-Xmx512m",
                   "-XX:+UseSerialGC",
@@ -133,18 +149,14 @@ public final class ProxyLoadBenchmark {
           warmUp("blind tunnel", tunnel, viaIp, body, c, proxy.pid());
           warmUp("MITM + capture", mitm, viaName, body, c, proxy.pid());
         }
+        soak(mitm, viaName, body, proxy.pid());
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < concurrency.length; i++) {
+          results.add(measure("direct", direct, viaName, body, concurrency[i], counts[i], proxy));
           results.add(
-              named("direct", run(direct, viaName, body, concurrency[i], counts[i], proxy.pid())));
+              measure("blind tunnel", tunnel, viaIp, body, concurrency[i], counts[i], proxy));
           results.add(
-              named(
-                  "blind tunnel",
-                  run(tunnel, viaIp, body, concurrency[i], counts[i], proxy.pid())));
-          results.add(
-              named(
-                  "MITM + capture",
-                  run(mitm, viaName, body, concurrency[i], counts[i], proxy.pid())));
+              measure("MITM + capture", mitm, viaName, body, concurrency[i], counts[i], proxy));
         }
         print(results, peakRssKb(proxy.pid()));
       } finally {
@@ -188,6 +200,25 @@ public final class ProxyLoadBenchmark {
     }
   }
 
+  /**
+   * With {@code -Dtapwire.bench.soakSeconds=N}, runs the MITM path at concurrency 64 for N seconds
+   * after the warm-up, before the measurement, so that a profiler ({@code perf record -p PID}, JFR)
+   * can be attached to the proxy while it does nothing else. Prints {@code soak start PID} and
+   * {@code soak end} to stderr.
+   */
+  static void soak(HttpClient client, URI uri, byte[] body, long proxyPid) throws Exception {
+    long seconds = Long.getLong("tapwire.bench.soakSeconds", 0L);
+    if (seconds <= 0) {
+      return;
+    }
+    System.err.println("soak start " + proxyPid);
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      run(client, uri, body, 64, WARMUP_ROUND_REQUESTS, proxyPid);
+    }
+    System.err.println("soak end");
+  }
+
   static final int WARMUP_ROUND_REQUESTS = 1000;
   static final int WARMUP_MAX_ROUNDS = 25;
 
@@ -212,7 +243,40 @@ public final class ProxyLoadBenchmark {
     throw new IllegalStateException("the proxy process ended before printing " + prefix);
   }
 
-  static Result named(String mode, Result r) {
+  /**
+   * One measured run of {@code mode}, announced on stderr as it starts and ends. At concurrency 1
+   * it also measures where the driver's and upstream's threads ran ({@link CorePlacement}).
+   */
+  static Result measure(
+      String mode,
+      HttpClient client,
+      URI uri,
+      byte[] body,
+      int concurrency,
+      int requests,
+      Process proxy)
+      throws Exception {
+    System.err.printf(Locale.ROOT, "measuring %s c=%d: %d requests%n", mode, concurrency, requests);
+    Result r;
+    double onProxyCore = Double.NaN;
+    if (concurrency == 1 && PLACEMENT) {
+      CorePlacement placement = CorePlacement.start(PROXY_CPU);
+      try {
+        r = run(client, uri, body, concurrency, requests, proxy.pid());
+      } finally {
+        placement.close();
+      }
+      onProxyCore = placement.share();
+    } else {
+      r = run(client, uri, body, concurrency, requests, proxy.pid());
+    }
+    System.err.printf(
+        Locale.ROOT,
+        "measured %s c=%d: %.0f req/s, time to first event p50 %.2f ms%n",
+        mode,
+        concurrency,
+        r.rps(),
+        r.ttfeMillis(0.5));
     return new Result(
         mode,
         r.concurrency,
@@ -222,7 +286,8 @@ public final class ProxyLoadBenchmark {
         r.cpuSeconds,
         r.jitCpuSeconds,
         r.readCalls,
-        r.writeCalls);
+        r.writeCalls,
+        onProxyCore);
   }
 
   static HttpClient client(Integer proxyPort, X509Certificate trust) {
@@ -287,7 +352,8 @@ public final class ProxyLoadBenchmark {
         cpu,
         jit,
         ioAfter[0] - ioBefore[0],
-        ioAfter[1] - ioBefore[1]);
+        ioAfter[1] - ioBefore[1],
+        Double.NaN);
   }
 
   /** Sends one streaming request; returns nanoseconds until the first complete SSE event. */
@@ -385,8 +451,8 @@ public final class ProxyLoadBenchmark {
   static void print(List<Result> results, long peakRssKb) {
     System.out.println();
     System.out.println(
-        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req | of which JIT compiler | proxy reads / writes per req |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req | of which JIT compiler | proxy reads / writes per req | driver + upstream CPU on the proxy's core |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       Result direct =
           results.stream()
@@ -395,7 +461,7 @@ public final class ProxyLoadBenchmark {
               .orElseThrow();
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
+          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s | %s | %s |%n",
           r.mode,
           r.concurrency,
           r.requests,
@@ -417,7 +483,10 @@ public final class ProxyLoadBenchmark {
                   Locale.ROOT,
                   "%.0f / %.0f",
                   (double) r.readCalls / r.requests,
-                  (double) r.writeCalls / r.requests));
+                  (double) r.writeCalls / r.requests),
+          Double.isNaN(r.driverOnProxyCore)
+              ? "–"
+              : String.format(Locale.ROOT, "%.0f %%", r.driverOnProxyCore * 100));
     }
     System.out.println();
     for (int c : new int[] {1, 16, 64}) {
