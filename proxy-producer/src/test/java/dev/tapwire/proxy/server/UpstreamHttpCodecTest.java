@@ -62,6 +62,7 @@ class UpstreamHttpCodecTest {
         writeRequest(ch, HttpMethod.POST);
       }
       ByteArrayOutputStream wire = new ByteArrayOutputStream();
+      ByteArrayOutputStream bodies = new ByteArrayOutputStream();
       List<Seen> seen = new ArrayList<>();
       int offset = 0;
       while (offset < bytes.length) {
@@ -69,9 +70,13 @@ class UpstreamHttpCodecTest {
         n = Math.min(n, bytes.length - offset);
         ch.writeInbound(Unpooled.wrappedBuffer(bytes, offset, n));
         offset += n;
-        drain(ch, wire, seen);
+        drain(ch, wire, bodies, seen);
       }
       assertThat(wire.toByteArray()).as("round %d", round).isEqualTo(bytes);
+      // the decoded bodies (chunks of one read merged or not) are the bodies exactly, in order
+      assertThat(bodies.toString(StandardCharsets.ISO_8859_1))
+          .as("round %d", round)
+          .isEqualTo("event: ping\ndata: {\"a\":1}\n\n" + "data: 0123" + "hello" + "ok");
       List<Integer> lastContentAt = new ArrayList<>();
       for (Seen s : seen) {
         if (s.kind() == LastHttpContent.class) {
@@ -85,7 +90,7 @@ class UpstreamHttpCodecTest {
   }
 
   @Test
-  void shouldHandOverTheChunksOfOneReadAsOneWireBytesAheadOfThemAll() {
+  void shouldHandOverTheChunksOfOneReadAsOneWireBytesAndOneContentAheadOfThem() {
     EmbeddedChannel ch = new EmbeddedChannel(new UpstreamHttpCodec(new HttpDecoderConfig()));
     writeRequest(ch, HttpMethod.POST);
     int headEnd = CHUNKED_SSE.indexOf("\r\n\r\n") + 4;
@@ -94,21 +99,25 @@ class UpstreamHttpCodecTest {
     ch.writeInbound(
         Unpooled.copiedBuffer(CHUNKED_SSE.substring(headEnd), StandardCharsets.ISO_8859_1));
     List<Object> kinds = new ArrayList<>();
+    String merged = null;
     Object msg;
     while ((msg = ch.readInbound()) != null) {
       kinds.add(msg instanceof WireBytes w ? w.content().readableBytes() : msg.getClass());
+      if (msg instanceof HttpContent c && !(msg instanceof LastHttpContent)) {
+        merged = c.content().toString(StandardCharsets.ISO_8859_1);
+      }
       ReferenceCountUtil.release(msg);
     }
     // a read with the head, then a read with two SSE chunks and the trailers: each read is one
-    // WireBytes, ahead of everything decoded from it
+    // WireBytes, ahead of everything decoded from it, and the two chunks are one content
     assertThat(kinds.get(0)).isEqualTo(headEnd);
     assertThat(kinds.get(2)).isEqualTo(CHUNKED_SSE.length() - headEnd);
     assertThat(kinds.stream().filter(Integer.class::isInstance)).hasSize(2);
-    assertThat(kinds).hasSize(6);
+    assertThat(kinds).hasSize(5);
     assertThat((Class<?>) kinds.get(1)).isAssignableTo(HttpResponse.class);
     assertThat((Class<?>) kinds.get(3)).isAssignableTo(HttpContent.class);
-    assertThat((Class<?>) kinds.get(4)).isAssignableTo(HttpContent.class);
-    assertThat((Class<?>) kinds.get(5)).isAssignableTo(LastHttpContent.class);
+    assertThat((Class<?>) kinds.get(4)).isAssignableTo(LastHttpContent.class);
+    assertThat(merged).isEqualTo("event: ping\ndata: {\"a\":1}\n\n" + "data: 0123");
     ch.finishAndReleaseAll();
   }
 
@@ -138,6 +147,14 @@ class UpstreamHttpCodecTest {
   }
 
   private static void drain(EmbeddedChannel ch, ByteArrayOutputStream wire, List<Seen> seen) {
+    drain(ch, wire, new ByteArrayOutputStream(), seen);
+  }
+
+  private static void drain(
+      EmbeddedChannel ch,
+      ByteArrayOutputStream wire,
+      ByteArrayOutputStream bodies,
+      List<Seen> seen) {
     Object msg;
     while ((msg = ch.readInbound()) != null) {
       try {
@@ -145,6 +162,9 @@ class UpstreamHttpCodecTest {
           wire.writeBytes(ByteBufUtil.getBytes(w.content()));
         } else if (msg instanceof HttpResponse) {
           seen.add(new Seen(HttpResponse.class, wire.size()));
+        }
+        if (msg instanceof HttpContent c) {
+          bodies.writeBytes(ByteBufUtil.getBytes(c.content()));
         }
         if (msg instanceof LastHttpContent) {
           seen.add(new Seen(LastHttpContent.class, wire.size()));
