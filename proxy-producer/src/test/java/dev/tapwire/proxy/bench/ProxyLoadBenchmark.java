@@ -245,7 +245,8 @@ public final class ProxyLoadBenchmark {
 
   /**
    * One measured run of {@code mode}, announced on stderr as it starts and ends. At concurrency 1
-   * it also measures where the driver's and upstream's threads ran ({@link CorePlacement}).
+   * and with {@link #PLACEMENT} on, it also measures where the driver's and upstream's threads ran
+   * ({@link CorePlacement}).
    */
   static Result measure(
       String mode,
