@@ -67,8 +67,8 @@ final class CorePlacement implements AutoCloseable {
               onCpu += run - before;
             }
           }
-        } catch (IOException | RuntimeException e) {
-          // the thread ended between the listing and the read
+        } catch (IOException e) {
+          // the thread ended between the listing and the read (no such file, or no such process)
         }
       }
     } catch (IOException e) {
