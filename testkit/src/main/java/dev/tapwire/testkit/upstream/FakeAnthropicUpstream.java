@@ -48,10 +48,11 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Per-request behaviour through request headers: {@value #EVENTS} (text deltas, default 3),
- * {@value #DELAY_MS} (between SSE frames), {@value #TOOL} ({@code true}: add a tool_use block),
- * {@value #FAILURE} ({@code overloaded}: HTTP 529; {@code error-event}: an {@code error} event
- * mid-stream; {@code reset}: the connection is dropped mid-stream without the final chunk), {@value
- * #HOLD} ({@code true}: after the first frame, wait for {@link #releaseHeldStreams()}).
+ * {@value #DELAY_MS} (between SSE frames), {@value #FIRST_TOKEN_MS} (after the first frame only),
+ * {@value #TOOL} ({@code true}: add a tool_use block), {@value #FAILURE} ({@code overloaded}: HTTP
+ * 529; {@code error-event}: an {@code error} event mid-stream; {@code reset}: the connection is
+ * dropped mid-stream without the final chunk), {@value #HOLD} ({@code true}: after the first frame,
+ * wait for {@link #releaseHeldStreams()}).
  *
  * <p>Every answered request is recorded ({@link #takeRequest}) with the SHA-256 of both bodies.
  */
@@ -61,6 +62,12 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
 
   /** Header: milliseconds between SSE frames. */
   public static final String DELAY_MS = "x-fake-delay-ms";
+
+  /**
+   * Header: milliseconds between the first SSE frame ({@code message_start}) and the rest, as a
+   * model's time to first token separates them on the real API.
+   */
+  public static final String FIRST_TOKEN_MS = "x-fake-first-token-ms";
 
   /** Header: {@code overloaded}, {@code error-event} or {@code reset}. */
   public static final String FAILURE = "x-fake-failure";
@@ -325,6 +332,7 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
     String failure = header(exchange, FAILURE, "");
     int events = Integer.parseInt(header(exchange, EVENTS, "3"));
     long delayMs = Long.parseLong(header(exchange, DELAY_MS, "0"));
+    long firstTokenMs = Long.parseLong(header(exchange, FIRST_TOKEN_MS, "0"));
     boolean tool = Boolean.parseBoolean(header(exchange, TOOL, "false"));
     String messageId = "msg_fake_" + messageCounter.incrementAndGet();
     exchange.getResponseHeaders().set("request-id", "req_fake_" + messageCounter.get());
@@ -364,6 +372,9 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
           } finally {
             heldNow.decrementAndGet();
           }
+        }
+        if (i == 0 && firstTokenMs > 0) {
+          Thread.sleep(firstTokenMs);
         }
         if (delayMs > 0) {
           Thread.sleep(delayMs);
