@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 0}): one event loop, capture into a sink that, like {@code KafkaFlowPublisher}, queues every
  * event for a publisher thread that serializes it with the publisher's serializer (Confluent wire
  * format, {@code AvroSerdes}) and drops it. Args: dataDir upstreamCaPem allowedPort. Prints {@code
- * PORT <n>} and runs until stdin closes.
+ * PORT <n>} and runs until stdin closes; each line on stdin ends a measurement, and the proxy
+ * prints where its flows' time to first event went ({@link FlowTimeline}).
  */
 public final class ProxyBenchServer {
   private ProxyBenchServer() {}
@@ -50,12 +51,14 @@ public final class ProxyBenchServer {
             "bench-publisher");
     publisher.setDaemon(true);
     publisher.start();
+    FlowTimeline timeline = new FlowTimeline();
     java.util.List<Long> firstByte =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     FlowEventSink sink =
         new FlowEventSink() {
           @Override
           public void publish(FlowEvent event) {
+            timeline.record(event);
             if (event.getPayload() instanceof dev.tapwire.avro.FlowEnd end
                 && end.getFirstByteMicros() != null) {
               firstByte.add(end.getFirstByteMicros());
@@ -108,8 +111,13 @@ public final class ProxyBenchServer {
       System.out.println("PORT " + proxy.port());
       System.out.println("CA " + proxy.certificateAuthority().certificatePath());
       System.out.flush();
-      while (System.in.read() != -1) {
-        // run until the driver closes our stdin
+      java.io.BufferedReader in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null) {
+        // the driver ends each measurement with a line naming it; runs until stdin closes
+        timeline.report(line);
       }
       System.err.printf(
           "proxy: %.0f HTTP flows over %.0f upstream connections, %.0f tunnels, %d bytes of Avro"

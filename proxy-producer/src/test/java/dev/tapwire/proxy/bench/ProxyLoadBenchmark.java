@@ -33,11 +33,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The proxy runs as a separate JVM pinned to CPU 0 ({@code taskset -c 0}); its CPU time
  * (utime+stime from /proc), read and write system calls ({@code /proc/<pid>/io}) and peak RSS
- * (VmHWM) are read from /proc. The driver and the upstream run in this JVM, not pinned: they share
- * both cores, the proxy's included, so the proxy's CPU is taken from theirs. With {@code
- * -Dtapwire.bench.placement=true} it also reports, at concurrency 1, the share of the driver's and
- * upstream's CPU time spent on the proxy's core ({@link CorePlacement}). Prints a Markdown table;
- * progress (warm-up rounds, each measurement) goes to stderr.
+ * (VmHWM) are read from /proc. The driver and the upstream run in this JVM, not pinned, at nice
+ * {@link #DRIVER_NICE}: they use both cores, but on the proxy's core only what the proxy leaves.
+ * The table also gives this JVM's CPU per request and the share of the machine's CPU in use, so
+ * that the whole machine's cost of each path can be compared. The upstream pauses {@link
+ * #FIRST_TOKEN_MS} ms after the first SSE event. With {@code -Dtapwire.bench.placement=true} it
+ * also reports, at concurrency 1, the share of the driver's and upstream's CPU time spent on the
+ * proxy's core ({@link CorePlacement}). Prints a Markdown table; progress (warm-up rounds, each
+ * measurement, and the proxy's own timeline of its flows, {@link FlowTimeline}) goes to stderr.
  *
  * <p>{@code -Dtapwire.bench.soakSeconds=N} runs the MITM path for N seconds before the measurement,
  * for a profiler ({@link #soak}).
@@ -49,6 +52,27 @@ public final class ProxyLoadBenchmark {
   static final int BODY_BYTES = Integer.getInteger("tapwire.bench.bodyBytes", 100 * 1000);
 
   static final int SSE_EVENTS = 200;
+
+  /**
+   * Milliseconds the fake upstream waits between the first SSE event ({@code message_start}) and
+   * the rest, as a model's time to first token does on the real API ({@code
+   * -Dtapwire.bench.firstTokenMs}; 0 sends all 200 events back to back). Without the pause the
+   * upstream's thread writes the other 199 events in one 2 ms burst on one core just as the first
+   * event travels to the driver, and on 2 cores the driver's selector thread then waits behind it
+   * (proxy-producer/README.md, session 6).
+   */
+  static final int FIRST_TOKEN_MS = Integer.getInteger("tapwire.bench.firstTokenMs", 2);
+
+  /**
+   * Nice value of the driver's and upstream's threads ({@code -Dtapwire.bench.driverNice}, default
+   * 10; 0 runs them at the proxy's priority). The proxy is pinned to one core but the driver and
+   * upstream are not, and at the same priority the scheduler shares the proxy's core evenly among
+   * the proxy's event loop and up to 64 driver threads: the event loop then waits for its own core
+   * while the other one idles (13 % of the machine idle at concurrency 64 in session 6). At nice 10
+   * the proxy gets its core when it needs it and the driver and upstream still use all the CPU it
+   * leaves.
+   */
+  static final int DRIVER_NICE = Integer.getInteger("tapwire.bench.driverNice", 10);
 
   /**
    * {@code -Dtapwire.bench.placement=true}: measure where the driver's threads ran at concurrency 1
@@ -72,6 +96,8 @@ public final class ProxyLoadBenchmark {
       double jitCpuSeconds,
       long readCalls,
       long writeCalls,
+      double driverCpuSeconds,
+      double machineBusy,
       double driverOnProxyCore) {
     double rps() {
       return requests / seconds;
@@ -113,6 +139,7 @@ public final class ProxyLoadBenchmark {
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       try {
+        reniceSelf(DRIVER_NICE);
         BufferedReader out =
             new BufferedReader(
                 new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8));
@@ -150,6 +177,7 @@ public final class ProxyLoadBenchmark {
           warmUp("MITM + capture", mitm, viaName, body, c, proxy.pid());
         }
         soak(mitm, viaName, body, proxy.pid());
+        proxy.getOutputStream().write("warm-up\n".getBytes(StandardCharsets.UTF_8));
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < concurrency.length; i++) {
           results.add(measure("direct", direct, viaName, body, concurrency[i], counts[i], proxy));
@@ -159,6 +187,11 @@ public final class ProxyLoadBenchmark {
               measure("MITM + capture", mitm, viaName, body, concurrency[i], counts[i], proxy));
         }
         print(results, peakRssKb(proxy.pid()));
+        int stray = threadsNotAtNice(DRIVER_NICE);
+        if (stray > 0) {
+          System.err.printf(
+              Locale.ROOT, "warning: %d driver threads not at nice %d%n", stray, DRIVER_NICE);
+        }
       } finally {
         proxy.getOutputStream().close();
         proxy.waitFor();
@@ -233,6 +266,57 @@ public final class ProxyLoadBenchmark {
     return Math.abs(a - b) <= tolerance * Math.max(Math.abs(a), Math.abs(b));
   }
 
+  /**
+   * Gives every thread of this JVM (the driver and the upstream) the nice value {@code nice}
+   * ({@code renice}, util-linux; threads started later inherit it from the thread that starts
+   * them), so that on the proxy's core the proxy runs first and the driver and upstream use what it
+   * leaves. Does nothing for 0.
+   *
+   * @throws IllegalStateException if {@code renice} fails
+   */
+  static void reniceSelf(int nice) throws Exception {
+    if (nice == 0) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("renice", "-n", String.valueOf(nice), "-p"));
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      tasks.forEach(t -> command.add(t.getFileName().toString()));
+    }
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("renice of the driver's threads failed: " + command);
+    }
+    System.err.printf(
+        Locale.ROOT,
+        "driver and upstream threads at nice %d (%d threads)%n",
+        nice,
+        command.size() - 4);
+  }
+
+  /** Number of this JVM's threads whose nice value is not {@code nice} (/proc/self/task). */
+  static int threadsNotAtNice(int nice) throws Exception {
+    int other = 0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue; // the thread exited meanwhile
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        if (Integer.parseInt(f[16]) != nice) { // field 19 of stat: nice
+          other++;
+        }
+      }
+    }
+    return other;
+  }
+
   static String lineStartingWith(BufferedReader in, String prefix) throws java.io.IOException {
     String line;
     while ((line = in.readLine()) != null) {
@@ -271,6 +355,9 @@ public final class ProxyLoadBenchmark {
     } else {
       r = run(client, uri, body, concurrency, requests, proxy.pid());
     }
+    java.io.OutputStream toProxy = proxy.getOutputStream();
+    toProxy.write((mode + " c=" + concurrency + "\n").getBytes(StandardCharsets.UTF_8));
+    toProxy.flush();
     System.err.printf(
         Locale.ROOT,
         "measured %s c=%d: %.0f req/s, time to first event p50 %.2f ms%n",
@@ -288,6 +375,8 @@ public final class ProxyLoadBenchmark {
         r.jitCpuSeconds,
         r.readCalls,
         r.writeCalls,
+        r.driverCpuSeconds,
+        r.machineBusy,
         onProxyCore);
   }
 
@@ -323,6 +412,8 @@ public final class ProxyLoadBenchmark {
     double cpuBefore = cpuSeconds(proxyPid);
     double jitBefore = jitCpuSeconds(proxyPid);
     long[] ioBefore = ioCalls(proxyPid);
+    double driverBefore = cpuSeconds(ProcessHandle.current().pid());
+    long[] machineBefore = machineTicks();
     long start = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < concurrency; t++) {
@@ -343,6 +434,8 @@ public final class ProxyLoadBenchmark {
     double cpu = cpuSeconds(proxyPid) - cpuBefore;
     double jit = jitCpuSeconds(proxyPid) - jitBefore;
     long[] ioAfter = ioCalls(proxyPid);
+    double driverCpu = cpuSeconds(ProcessHandle.current().pid()) - driverBefore;
+    long[] machineAfter = machineTicks();
     pool.shutdown();
     return new Result(
         "",
@@ -354,6 +447,8 @@ public final class ProxyLoadBenchmark {
         jit,
         ioAfter[0] - ioBefore[0],
         ioAfter[1] - ioBefore[1],
+        driverCpu,
+        (double) (machineAfter[0] - machineBefore[0]) / (machineAfter[1] - machineBefore[1]),
         Double.NaN);
   }
 
@@ -364,6 +459,7 @@ public final class ProxyLoadBenchmark {
             .header("content-type", "application/json")
             .header("x-api-key", "sk-ant-bench")
             .header(FakeAnthropicUpstream.EVENTS, String.valueOf(SSE_EVENTS - 6))
+            .header(FakeAnthropicUpstream.FIRST_TOKEN_MS, String.valueOf(FIRST_TOKEN_MS))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     long t0 = System.nanoTime();
@@ -440,6 +536,20 @@ public final class ProxyLoadBenchmark {
     return calls;
   }
 
+  /**
+   * The machine's busy and total CPU ticks so far, all CPUs ({@code cpu} line of /proc/stat: busy
+   * is everything but idle and iowait).
+   */
+  static long[] machineTicks() throws Exception {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < f.length && i <= 8; i++) { // user..steal; guest is inside user
+      total += Long.parseLong(f[i]);
+    }
+    long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new long[] {total - idle, total};
+  }
+
   static long peakRssKb(long pid) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith("VmHWM:")) {
@@ -452,8 +562,8 @@ public final class ProxyLoadBenchmark {
   static void print(List<Result> results, long peakRssKb) {
     System.out.println();
     System.out.println(
-        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req | of which JIT compiler | proxy reads / writes per req | driver + upstream CPU on the proxy's core |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| path | concurrency | requests | req/s | TTFE p50 (ms) | TTFE p99 (ms) | added TTFE p50 vs direct (ms) | proxy CPU s / 1000 req | of which JIT compiler | proxy reads / writes per req | driver + upstream CPU s / 1000 req | machine busy | driver + upstream CPU on the proxy's core |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       Result direct =
           results.stream()
@@ -462,7 +572,7 @@ public final class ProxyLoadBenchmark {
               .orElseThrow();
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s | %s | %s |%n",
+          "| %s | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s | %s | %.2f | %.0f %% | %s |%n",
           r.mode,
           r.concurrency,
           r.requests,
@@ -485,6 +595,8 @@ public final class ProxyLoadBenchmark {
                   "%.0f / %.0f",
                   (double) r.readCalls / r.requests,
                   (double) r.writeCalls / r.requests),
+          r.driverCpuSeconds / r.requests * 1000,
+          r.machineBusy * 100,
           Double.isNaN(r.driverOnProxyCore)
               ? "–"
               : String.format(Locale.ROOT, "%.0f %%", r.driverOnProxyCore * 100));
