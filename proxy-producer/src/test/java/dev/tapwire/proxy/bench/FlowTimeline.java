@@ -59,15 +59,17 @@ final class FlowTimeline {
     if (done.isEmpty()) {
       return;
     }
-    System.err.printf(
-        Locale.ROOT,
-        "proxy timeline %s (%d flows, p50 ms): head to request end %.3f, request end to response"
-            + " head %.3f, response head to first frame %.3f%n",
-        label,
-        done.size(),
-        median(1, 0),
-        median(2, 1),
-        median(3, 2));
+    // one write, so that the line does not interleave with the driver's progress lines
+    System.err.print(
+        String.format(
+            Locale.ROOT,
+            "proxy timeline %s (%d flows, p50 ms): head to request end %.3f, request end to"
+                + " response head %.3f, response head to first frame %.3f%n",
+            label,
+            done.size(),
+            median(1, 0),
+            median(2, 1),
+            median(3, 2)));
     done.clear();
   }
 

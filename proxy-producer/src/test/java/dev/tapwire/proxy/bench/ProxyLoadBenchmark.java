@@ -117,6 +117,10 @@ public final class ProxyLoadBenchmark {
       counts[i] = Integer.parseInt(args[i]);
     }
     int[] concurrency = {1, 16, 64};
+    // the JDK server behind the fake upstream closes connections idle for 30 s by default, and a
+    // path's pooled connections sit idle while the other paths warm up: a POST sent as the server
+    // closes its connection fails ("header parser received no bytes"), which a slow run hit
+    System.setProperty("sun.net.httpserver.idleInterval", "3600");
     try (FakeAnthropicUpstream upstream = FakeAnthropicUpstream.https()) {
       Path dir = Files.createTempDirectory("tapwire-bench");
       Path upstreamCa = upstream.writeCaPem(dir.resolve("upstream-ca.pem"));
@@ -427,8 +431,13 @@ public final class ProxyLoadBenchmark {
                 return null;
               }));
     }
-    for (Future<?> f : futures) {
-      f.get();
+    try {
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      // a failed request must end the run, not leave the pool's threads keeping the JVM alive
+      pool.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpu = cpuSeconds(proxyPid) - cpuBefore;
@@ -436,7 +445,6 @@ public final class ProxyLoadBenchmark {
     long[] ioAfter = ioCalls(proxyPid);
     double driverCpu = cpuSeconds(ProcessHandle.current().pid()) - driverBefore;
     long[] machineAfter = machineTicks();
-    pool.shutdown();
     return new Result(
         "",
         concurrency,
