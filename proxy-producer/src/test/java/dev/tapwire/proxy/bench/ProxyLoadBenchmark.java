@@ -304,21 +304,31 @@ public final class ProxyLoadBenchmark {
   /** Number of this JVM's threads whose nice value is not {@code nice} (/proc/self/task). */
   static int threadsNotAtNice(int nice) throws Exception {
     int other = 0;
-    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (java.io.IOException gone) {
-          continue; // the thread exited meanwhile
-        }
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (Integer.parseInt(f[16]) != nice) { // field 19 of stat: nice
-          other++;
-        }
+    for (String stat : threadStats("self")) {
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (Integer.parseInt(f[16]) != nice) { // field 19 of stat: nice
+        other++;
       }
     }
     return other;
+  }
+
+  /**
+   * The {@code stat} line of every thread of process {@code pid} ("self" for this JVM) from
+   * /proc/pid/task; a thread that exits while they are read is left out.
+   */
+  static List<String> threadStats(String pid) throws java.io.IOException {
+    List<String> stats = new ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          stats.add(Files.readString(task.resolve("stat")));
+        } catch (java.io.IOException gone) {
+          // the thread exited meanwhile
+        }
+      }
+    }
+    return stats;
   }
 
   static String lineStartingWith(BufferedReader in, String prefix) throws java.io.IOException {
@@ -510,19 +520,11 @@ public final class ProxyLoadBenchmark {
    */
   static double jitCpuSeconds(long pid) throws Exception {
     long ticks = 0;
-    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (java.io.IOException gone) {
-          continue; // the thread exited meanwhile
-        }
-        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        }
+    for (String stat : threadStats(String.valueOf(pid))) {
+      String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
       }
     }
     return ticks / 100.0;
