@@ -19,12 +19,16 @@ import java.util.UUID;
 /**
  * Where a captured flow's time to first SSE event goes, as the proxy saw it, from the events'
  * timestamps (microseconds): request head to the request body's last part, that part to the
- * response head, the response head to the first SSE frame's arrival. {@link ProxyBenchServer} calls
- * {@link #record} on the event loop and {@link #report} when the driver ends a measurement.
+ * response head, the response head to the first SSE frame's arrival; and, over the whole run, the
+ * time from request head to response head that each flow end carries. {@link ProxyBenchServer}
+ * calls {@link #record} on the event loop and {@link #report} when the driver ends a measurement.
  */
 final class FlowTimeline {
   private final Map<UUID, long[]> open = new HashMap<>();
   private final List<long[]> done = new ArrayList<>();
+
+  /** Every flow's {@code first_byte_micros} over the whole run, from its flow end. */
+  private final List<Long> firstByte = new ArrayList<>();
 
   synchronized void record(FlowEvent event) {
     Object payload = event.getPayload();
@@ -46,7 +50,10 @@ final class FlowTimeline {
       t[2] = micros;
     } else if (payload instanceof SseChunk chunk && t[3] < 0 && !chunk.getFrames().isEmpty()) {
       t[3] = micros(chunk.getFrames().get(0).getArrivalTime());
-    } else if (payload instanceof FlowEnd) {
+    } else if (payload instanceof FlowEnd end) {
+      if (end.getFirstByteMicros() != null) {
+        firstByte.add(end.getFirstByteMicros());
+      }
       open.remove(event.getFlowId());
       if (t[1] >= 0 && t[2] >= 0 && t[3] >= 0) {
         done.add(t);
@@ -71,6 +78,20 @@ final class FlowTimeline {
             median(2, 1),
             median(3, 2)));
     done.clear();
+  }
+
+  /**
+   * Prints to stderr the p50 and p99 of request head to response head over every flow of the run
+   * (the upstream's share of the time to first byte), if there was any.
+   */
+  synchronized void reportFirstByte() {
+    if (firstByte.isEmpty()) {
+      return;
+    }
+    long[] sorted = firstByte.stream().mapToLong(Long::longValue).sorted().toArray();
+    System.err.printf(
+        "proxy: request head to response head (upstream's share) p50 %.2f ms, p99 %.2f ms%n",
+        sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0);
   }
 
   private double median(int to, int from) {

@@ -52,17 +52,11 @@ public final class ProxyBenchServer {
     publisher.setDaemon(true);
     publisher.start();
     FlowTimeline timeline = new FlowTimeline();
-    java.util.List<Long> firstByte =
-        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     FlowEventSink sink =
         new FlowEventSink() {
           @Override
           public void publish(FlowEvent event) {
             timeline.record(event);
-            if (event.getPayload() instanceof dev.tapwire.avro.FlowEnd end
-                && end.getFirstByteMicros() != null) {
-              firstByte.add(end.getFirstByteMicros());
-            }
             if (!encode) {
               return;
             }
@@ -126,14 +120,7 @@ public final class ProxyBenchServer {
           meters.counter("tapwire.proxy.upstream.connections").count(),
           meters.counter("tapwire.proxy.tunnels").count(),
           bytes.get());
-      java.util.List<Long> sorted = new java.util.ArrayList<>(firstByte);
-      java.util.Collections.sort(sorted);
-      if (!sorted.isEmpty()) {
-        System.err.printf(
-            "proxy: request head to response head (upstream's share) p50 %.2f ms, p99 %.2f ms%n",
-            sorted.get(sorted.size() / 2) / 1000.0,
-            sorted.get((int) (sorted.size() * 0.99)) / 1000.0);
-      }
+      timeline.reportFirstByte();
     }
   }
 }
